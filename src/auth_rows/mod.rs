@@ -1,0 +1,1 @@
+//! Better Auth user/account rows and the sign-in rules.

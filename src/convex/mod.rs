@@ -1,0 +1,1 @@
+//! Convex snapshot exports: IDs, documents.jsonl, the ZIP.

@@ -1,0 +1,8 @@
+//! bascrypt: Better Auth credential passwords, checked and written exactly as Better Auth does.
+#![forbid(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+pub mod auth_rows;
+pub mod convex;
+pub mod kdf;
+pub mod password;
