@@ -96,8 +96,8 @@ impl SignInVerdict {
 /// (`User not found`), then its `credential` account (`Credential account not
 /// found`), then its password (`Password not found`), then verify (throws →
 /// 500, false → `Invalid password`), then email verification (403).
-/// 1.7 also refuses passwords over 128 characters, and needs the credential
-/// account's `accountId` to equal the user id; every miss there logs
+/// 1.7 also refuses passwords over 128 characters (400 `PASSWORD_TOO_LONG`), and uses the
+/// credential account whose `accountId` equals the user id; every miss there logs
 /// `User not found`.
 pub fn simulate_sign_in(
     version: BetterAuthVersion,
@@ -110,7 +110,7 @@ pub fn simulate_sign_in(
         if let Some(pw) = attempt.password {
             let len = pw.encode_utf16().count();
             if len > password::MAX_PASSWORD_LENGTH {
-                return SignInVerdict::fail(version, 400, "Password too long",
+                return SignInVerdict::fail(version, 400, "Password is too long",
                     format!("the password is {len} UTF-16 code units; 1.7 refuses more than {} at sign-in", password::MAX_PASSWORD_LENGTH));
             }
         }
@@ -123,24 +123,41 @@ pub fn simulate_sign_in(
         return SignInVerdict::fail(version, 401, "User not found",
             format!("no component user has the email {typed:?} exactly (Better Auth lowercases what is typed and compares exactly)"));
     };
-    let credential = rows
+    let mut credentials = rows
         .accounts
         .iter()
-        .find(|a| a.user_id.as_deref() == Some(user.id.as_str()) && a.is_credential());
-    let credential = match (version, credential) {
-        (V1_6, None) => {
-            return SignInVerdict::fail(version, 401, "Credential account not found",
-                format!("user {} has no account with providerId \"credential\"", user.id))
+        .filter(|a| a.user_id.as_deref() == Some(user.id.as_str()) && a.is_credential());
+    let credential = match version {
+        // 1.6 takes the user's first credential account, whatever its accountId.
+        V1_6 => match credentials.next() {
+            Some(a) => a,
+            None => {
+                return SignInVerdict::fail(
+                    version,
+                    401,
+                    "Credential account not found",
+                    format!(
+                        "user {} has no account with providerId \"credential\"",
+                        user.id
+                    ),
+                )
+            }
+        },
+        // 1.7 looks the account up by (credential, accountId = user id).
+        V1_7 => {
+            let all: Vec<&AccountRow> = credentials.collect();
+            match all.iter().copied().find(|a| a.account_id.as_deref() == Some(user.id.as_str())) {
+                Some(a) => a,
+                None if all.is_empty() => {
+                    return SignInVerdict::fail(version, 401, "User not found",
+                        format!("user {} has no account with providerId \"credential\" (1.7 reports this as \"User not found\")", user.id))
+                }
+                None => {
+                    return SignInVerdict::fail(version, 401, "User not found",
+                        format!("the credential account {}'s accountId is {:?}, not the user id {}: 1.7 looks the account up by accountId and reports \"User not found\"", all[0].id, all[0].account_id.as_deref().unwrap_or("(missing)"), user.id))
+                }
+            }
         }
-        (V1_7, None) => {
-            return SignInVerdict::fail(version, 401, "User not found",
-                format!("user {} has no account with providerId \"credential\" (1.7 reports this as \"User not found\")", user.id))
-        }
-        (V1_7, Some(a)) if a.account_id.as_deref() != Some(user.id.as_str()) => {
-            return SignInVerdict::fail(version, 401, "User not found",
-                format!("the credential account {}'s accountId is {:?}, not the user id {}: 1.7 looks the account up by (credential, user id) and reports \"User not found\"", a.id, a.account_id.as_deref().unwrap_or("(missing)"), user.id))
-        }
-        (_, Some(a)) => a,
     };
     let Some(stored) = credential.password.as_deref() else {
         return SignInVerdict::fail(
@@ -156,7 +173,7 @@ pub fn simulate_sign_in(
             version,
             outcome: Outcome::Failure,
             status: Some(500),
-            log: None,
+            log: Some("Invalid password hash"),
             reason: format!("verify throws `Invalid password hash` on the stored value ({}); sign-in answers a server error", inspection.findings[0].code),
         };
     }
@@ -184,7 +201,7 @@ pub fn simulate_sign_in(
                     version,
                     outcome: Outcome::Failure,
                     status: Some(500),
-                    log: None,
+                    log: Some("Invalid password hash"),
                     reason: format!("verify throws: {e}"),
                 }
             }
