@@ -131,7 +131,6 @@ pub struct Row {
     pub raw: Vec<u8>,
     /// The parsed object.
     pub document: Document,
-    pub(crate) newline: bool,
 }
 
 impl Row {
@@ -472,7 +471,7 @@ impl Iterator for Rows<'_> {
     type Item = Result<Row, SnapshotError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (line, raw, newline) = match self.next_raw()? {
+        let (line, raw, _newline) = match self.next_raw()? {
             Ok(parts) => parts,
             Err(e) => return Some(Err(e)),
         };
@@ -481,7 +480,6 @@ impl Iterator for Rows<'_> {
                 line,
                 raw,
                 document,
-                newline,
             }),
             Err(source) => Err(SnapshotError::Line {
                 entry: self.entry.clone(),
@@ -567,15 +565,6 @@ pub(crate) fn component_name(prefix: &str) -> Option<String> {
     Some(names.join("/"))
 }
 
-/// The prefix of the component at mount path `name` (`a/b` →
-/// `_components/a/_components/b/`).
-pub(crate) fn component_prefix(name: &str) -> String {
-    name.split('/')
-        .filter(|part| !part.is_empty())
-        .map(|part| format!("_components/{part}/"))
-        .collect()
-}
-
 /// Rejects names that could land outside a directory when unpacked, which no
 /// export contains.
 pub(crate) fn is_safe_entry_name(name: &str) -> bool {
@@ -651,8 +640,6 @@ mod tests {
         );
         assert_eq!(component_name("users/"), None);
         assert_eq!(component_name("_components//"), None);
-        assert_eq!(component_prefix("a/b"), "_components/a/_components/b/");
-        assert_eq!(component_prefix(""), "");
     }
 
     #[test]
