@@ -6,3 +6,4 @@ pub mod auth_rows;
 pub mod convex;
 pub mod kdf;
 pub mod password;
+pub mod user_admin;
