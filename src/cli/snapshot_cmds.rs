@@ -26,6 +26,24 @@ pub enum SnapshotCommand {
     RemoveUser(RemoveUserArgs),
     /// List the component's users: email, verified, providers, and whether the hash can work.
     Users(UsersArgs),
+    /// Zip an unpacked export directory back into an export ZIP, in the order and encoding
+    /// `npx convex export` uses.
+    Pack(PackArgs),
+}
+
+#[derive(Args)]
+pub struct PackArgs {
+    /// The unpacked export (holding `_tables/documents.jsonl`).
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// The ZIP to write.
+    #[arg(short = 'o', long = "output", value_name = "OUT.zip")]
+    out: PathBuf,
+    /// Replace OUT.zip if it exists.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Args)]
@@ -147,6 +165,7 @@ impl SnapshotCommand {
             SnapshotCommand::SetPassword(a) => a.common.output.json,
             SnapshotCommand::RemoveUser(a) => a.common.output.json,
             SnapshotCommand::Users(a) => a.common.output.json,
+            SnapshotCommand::Pack(a) => a.output.json,
         }
     }
 }
@@ -157,7 +176,41 @@ pub fn run(cmd: SnapshotCommand) -> Result<u8> {
         SnapshotCommand::SetPassword(a) => set_password(a),
         SnapshotCommand::RemoveUser(a) => remove_user(a),
         SnapshotCommand::Users(a) => users(a),
+        SnapshotCommand::Pack(a) => pack(a),
     }
+}
+
+fn pack(a: PackArgs) -> Result<u8> {
+    if !a.dir.join("_tables/documents.jsonl").is_file() {
+        bail!(
+            "{}: not an unpacked Convex export (no _tables/documents.jsonl inside)",
+            a.dir.display()
+        );
+    }
+    if a.out.exists() && !a.force {
+        bail!(
+            "{}: already exists; pass --force to replace it",
+            a.out.display()
+        );
+    }
+    bascrypt::convex::fixture::zip_directory(&a.dir, &a.out)?;
+    // Read it back: what we hand over must open as an export.
+    let snapshot = open(&a.out)?;
+    let tables: usize = snapshot.components().iter().map(|c| c.tables().len()).sum();
+    if a.output.json {
+        println!(
+            "{}",
+            json!({ "output": a.out.display().to_string(), "components": snapshot.components().len(), "tables": tables })
+        );
+    } else {
+        println!(
+            "wrote {} ({} components, {} tables)",
+            a.out.display(),
+            snapshot.components().len(),
+            tables
+        );
+    }
+    Ok(0)
 }
 
 fn open(path: &Path) -> Result<Snapshot> {
