@@ -89,7 +89,10 @@ fn better_auth_vectors_hash_with_salt() {
         let salt = match Salt::parse(s(v, "salt")) {
             Ok(salt) => salt,
             Err(e) => {
-                failures.push(format!("{name}: Salt::parse refused {:?}: {e}", s(v, "salt")));
+                failures.push(format!(
+                    "{name}: Salt::parse refused {:?}: {e}",
+                    s(v, "salt")
+                ));
                 continue;
             }
         };
@@ -179,7 +182,9 @@ fn rfc7914_vectors() {
     for v in list {
         let n = v["N"].as_u64().expect("N");
         if v["expensive"].as_bool() == Some(true) && !expensive_ok {
-            eprintln!("skipping RFC 7914 vector N = {n} (1 GiB); set BASCRYPT_EXPENSIVE=1 to run it");
+            eprintln!(
+                "skipping RFC 7914 vector N = {n} (1 GiB); set BASCRYPT_EXPENSIVE=1 to run it"
+            );
             continue;
         }
         let log_n = u8::try_from(n.trailing_zeros()).unwrap();
@@ -189,8 +194,17 @@ fn rfc7914_vectors() {
         let dk_len = usize::try_from(v["dkLen"].as_u64().expect("dkLen")).unwrap();
         let params = Params::new(log_n, r, p, dk_len).expect("RFC parameters are valid");
         let mut out = vec![0u8; dk_len];
-        bascrypt::kdf::derive(s(v, "P").as_bytes(), s(v, "S").as_bytes(), &params, &mut out);
-        assert_eq!(hex::encode(&out), s(v, "DK"), "RFC 7914 vector N = {n}, r = {r}, p = {p}");
+        bascrypt::kdf::derive(
+            s(v, "P").as_bytes(),
+            s(v, "S").as_bytes(),
+            &params,
+            &mut out,
+        );
+        assert_eq!(
+            hex::encode(&out),
+            s(v, "DK"),
+            "RFC 7914 vector N = {n}, r = {r}, p = {p}"
+        );
         ran += 1;
     }
     assert!(ran >= 3);
