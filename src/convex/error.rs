@@ -1,0 +1,176 @@
+//! The one error type of snapshot reading and writing.
+
+use std::io;
+use std::path::PathBuf;
+
+use super::jsonl::LineError;
+
+/// What went wrong with a snapshot export, with the entry, line and a hint at
+/// what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// A file could not be opened, read, created or renamed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// The ZIP structure is damaged, or this is not a ZIP.
+    #[error("{}: not a readable ZIP file ({source}); pass the file `npx convex export --path` wrote", path.display())]
+    Zip {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: zip::result::ZipError,
+    },
+    /// A ZIP entry could not be read or written.
+    #[error("`{entry}`: {source}")]
+    Entry {
+        /// The entry name.
+        entry: String,
+        /// The cause (damaged data, CRC mismatch, disk full...).
+        #[source]
+        source: io::Error,
+    },
+    /// There is no `_tables/documents.jsonl` at the top of the ZIP.
+    #[error("{}: not a Convex snapshot export: there is no `_tables/documents.jsonl` at the top level{hint}", path.display())]
+    NotAnExport {
+        /// The file.
+        path: PathBuf,
+        /// Extra advice when the cause is recognisable.
+        hint: String,
+    },
+    /// An entry name that could escape a directory when unpacked.
+    #[error("entry `{entry}` has an unsafe name (absolute, `..`, backslash or NUL); a Convex export never has one, so this ZIP was not written by `npx convex export`")]
+    UnsafeEntryName {
+        /// The entry name.
+        entry: String,
+    },
+    /// Two entries with one name: readers disagree on which one counts.
+    #[error("the ZIP's central directory lists {listed} entries but only {distinct} distinct names; a repeated entry name makes it ambiguous which copy `npx convex import` reads, so re-export instead")]
+    DuplicateEntries {
+        /// Entries in the central directory.
+        listed: u64,
+        /// Distinct names.
+        distinct: usize,
+    },
+    /// More entries than [`crate::convex::Limits::max_entries`].
+    #[error("the ZIP has {count} entries, more than the limit of {max}; raise the limit if this export is genuine")]
+    TooManyEntries {
+        /// Entries in the central directory.
+        count: u64,
+        /// The limit.
+        max: usize,
+    },
+    /// An entry larger than [`crate::convex::Limits::max_entry_bytes`].
+    #[error(
+        "`{entry}` unpacks to more than {max} bytes; raise the limit if this export is genuine"
+    )]
+    EntryTooLarge {
+        /// The entry name.
+        entry: String,
+        /// The limit.
+        max: u64,
+    },
+    /// A line longer than [`crate::convex::Limits::max_line_bytes`].
+    #[error("line {line} of `{entry}` is longer than {max} bytes (a Convex document is at most 1 MiB); the file is damaged or not a documents.jsonl")]
+    LineTooLong {
+        /// The entry name.
+        entry: String,
+        /// Line number, from 1.
+        line: u64,
+        /// The limit.
+        max: usize,
+    },
+    /// A line that is not a valid document.
+    #[error("line {line} of `{entry}`: {source}")]
+    Line {
+        /// The entry name.
+        entry: String,
+        /// Line number, from 1.
+        line: u64,
+        /// What is wrong with it.
+        #[source]
+        source: LineError,
+    },
+    /// A row of a `_tables/documents.jsonl` that does not name a table.
+    #[error("line {line} of `{entry}`: {problem}")]
+    TablesList {
+        /// The entry name.
+        entry: String,
+        /// Line number, from 1.
+        line: u64,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The component is not in this export.
+    #[error("this export has no component `{name}` (it has: {}); check the mount name in convex.config.ts", list_or_none(available))]
+    NoSuchComponent {
+        /// The requested component (`""` is the app itself).
+        name: String,
+        /// Components present.
+        available: Vec<String>,
+    },
+    /// The table is not in the component.
+    #[error("component `{component}` has no table `{table}` in this export")]
+    NoSuchTable {
+        /// The component (`""` is the app itself).
+        component: String,
+        /// The table.
+        table: String,
+    },
+    /// A table name Convex would refuse.
+    #[error("`{table}` is not a valid Convex table name (letters, digits and `_`, starting with a letter, at most 64 characters)")]
+    InvalidTableName {
+        /// The name.
+        table: String,
+    },
+    /// An edit was asked for twice, or a new document does not fit its table.
+    #[error("{0}")]
+    InvalidEdit(String),
+    /// The caller's row editor refused a row.
+    #[error("line {line} of `{entry}`: {source}")]
+    Edit {
+        /// The entry name.
+        entry: String,
+        /// Line number, from 1.
+        line: u64,
+        /// The editor's reason.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The output path is the input export.
+    #[error("{}: the output must not be the input export; choose another -o path", path.display())]
+    SameAsInput {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The output exists and `force` was not given.
+    #[error("{}: already exists; pass --force to replace it", path.display())]
+    DestinationExists {
+        /// The path.
+        path: PathBuf,
+    },
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none".to_owned();
+    }
+    names
+        .iter()
+        .map(|n| {
+            if n.is_empty() {
+                "(app)".to_owned()
+            } else {
+                format!("`{n}`")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
