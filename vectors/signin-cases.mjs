@@ -35,7 +35,8 @@ async function person(label, { email, emailVerified = true, accountsOf = [], att
       updatedAt: T,
     });
   }
-  for (const at of attempts) cases.push({ label: `${label}: ${at.what}`, email: at.email ?? email, password: at.password });
+  for (const at of attempts)
+    cases.push({ label: `${label}: ${at.what}`, kind: at.kind, email: at.email ?? email, password: at.password });
 }
 
 const good = await hashPassword("password123");
@@ -134,8 +135,22 @@ await person("two-credential", {
   ],
 });
 
+await person("reset", {
+  email: "reset@example.com",
+  accountsOf: [{ password: good }],
+  attempts: [
+    { what: "password reset, known email", kind: "reset" },
+    { what: "password reset, unknown email", kind: "reset", email: "nobody@example.com" },
+  ],
+});
+await person("reset-oauth-only", {
+  email: "reset-oauth@example.com",
+  accountsOf: [{ providerId: "google", accountId: "g-1" }],
+  attempts: [{ what: "password reset, OAuth-only user", kind: "reset" }],
+});
+
 function run(version, requireEmailVerification) {
-  const input = { version, users, accounts, attempts: cases.map(({ email, password }) => ({ email, password })), requireEmailVerification };
+  const input = { version, users, accounts, attempts: cases.map(({ kind, email, password }) => ({ kind, email, password })), requireEmailVerification };
   const r = spawnSync(process.execPath, [join(here, "signin.mjs")], { input: JSON.stringify(input), encoding: "utf8" });
   if (r.status !== 0) throw new Error(`signin.mjs ${version} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -148,7 +163,12 @@ for (const requireEmailVerification of [false, true]) {
     const row = { case: c.label, requireEmailVerification };
     for (const v of ["16", "17"]) {
       const r = out[v].results[i];
-      row[out[v].better_auth] = { status: r.status, code: r.code, logs: r.logs };
+      row[out[v].better_auth] = {
+        status: r.status,
+        code: r.code,
+        logs: r.logs,
+        ...(r.reset_email_sent !== undefined ? { reset_email_sent: r.reset_email_sent } : {}),
+      };
     }
     observed.push(row);
   });
@@ -156,6 +176,7 @@ for (const requireEmailVerification of [false, true]) {
 writeFileSync(join(here, "signin-observed.json"), JSON.stringify(observed, null, 2) + "\n");
 for (const row of observed) {
   const [a, b] = Object.keys(row).slice(2);
-  const f = (x) => `${x.status} ${x.code ?? ""} [${x.logs.join(" | ")}]`;
+  const f = (x) =>
+    `${x.status} ${x.code ?? ""} [${x.logs.join(" | ")}]${x.reset_email_sent !== undefined ? ` mail:${x.reset_email_sent}` : ""}`;
   console.log(`${row.requireEmailVerification ? "REV " : "    "}${row.case.padEnd(62)} ${a}: ${f(row[a]).padEnd(60)} ${b}: ${f(row[b])}`);
 }

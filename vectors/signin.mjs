@@ -15,7 +15,8 @@
 //                   emailVerified, createdAt/updatedAt (epoch ms), ... ],
 //     "accounts": [ component `account` rows: _id, userId, accountId, providerId,
 //                   password, createdAt/updatedAt, ... ],
-//     "attempts": [ { "email": "...", "password": "..." } ],
+//     "attempts": [ { "email": "...", "password": "..." },          // sign-in
+//                   { "kind": "reset", "email": "..." } ],             // request-password-reset
 //     "requireEmailVerification": false,          // optional, default false
 //     "minPasswordLength": 8, "maxPasswordLength": 128   // optional
 //   }
@@ -27,8 +28,9 @@
 //     "better_auth": "<exact version>",
 //     "init_logs": [ messages logged while building the auth instance ],
 //     (a log message with extra arguments appears in "logs" as message + " " + args)
-//     "results": [ { "email", "status": <HTTP status>, "code": <error code or null>,
-//                    "logs": [ messages ], "log_entries": [ {level, message} ] } ]
+//     "results": [ { "email", "kind", "status": <HTTP status>, "code": <error code or null>,
+//                    "logs": [ messages ], "log_entries": [ {level, message} ],
+//                    "reset_email_sent": bool (reset attempts only) } ]
 //   }
 
 import { readFileSync } from "node:fs";
@@ -64,6 +66,7 @@ const db = {
 };
 
 let captured = [];
+let resetSentTo = [];
 const logger = {
   level: "debug",
   log: (level, message, ...args) => {
@@ -93,6 +96,10 @@ const auth = betterAuth({
   emailAndPassword: {
     enabled: true,
     requireEmailVerification: !!input.requireEmailVerification,
+    // Records the reset e-mail instead of sending anything.
+    sendResetPassword: async ({ user }) => {
+      resetSentTo.push(user.email);
+    },
     ...(input.minPasswordLength !== undefined ? { minPasswordLength: input.minPasswordLength } : {}),
     ...(input.maxPasswordLength !== undefined ? { maxPasswordLength: input.maxPasswordLength } : {}),
   },
@@ -114,16 +121,25 @@ const initLogs = captured.map((e) => e.message);
 const results = [];
 for (const attempt of input.attempts ?? []) {
   captured = [];
+  resetSentTo = [];
+  const kind = attempt.kind ?? "sign-in";
+  if (kind !== "sign-in" && kind !== "reset") throw new Error(`unknown attempt kind ${kind}`);
   let status = null;
   let code = null;
   try {
     const res = await auth.handler(
-      new Request("http://localhost:3000/api/auth/sign-in/email", {
+      new Request(`http://localhost:3000/api/auth/${kind === "reset" ? "request-password-reset" : "sign-in/email"}`, {
         method: "POST",
         headers: { "content-type": "application/json", origin: "http://localhost:3000" },
-        body: JSON.stringify({ email: attempt.email, password: attempt.password }),
+        body: JSON.stringify(
+          kind === "reset"
+            ? { email: attempt.email, redirectTo: "/reset-password" }
+            : { email: attempt.email, password: attempt.password },
+        ),
       }),
     );
+    // Let a background e-mail send finish.
+    await new Promise((r) => setTimeout(r, 20));
     status = res.status;
     const text = await res.text();
     try {
@@ -136,10 +152,12 @@ for (const attempt of input.attempts ?? []) {
   }
   results.push({
     email: attempt.email,
+    kind,
     status,
     code,
     logs: captured.map((e) => (e.args ? [e.message, ...e.args].join(" ") : e.message)),
     log_entries: captured,
+    ...(kind === "reset" ? { reset_email_sent: resetSentTo.length > 0 } : {}),
   });
 }
 
