@@ -153,7 +153,7 @@ fn regenerate_sample_export() {
         ("alice", 120.0, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15"),
         ("bob", 3700.0, "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"),
     ] {
-        push(&mut tables, 
+        push(&mut tables,
             &format!("{auth}session"),
             json!({
                 "_id": gen_id(&mut rng, 10003, ms(at)),
