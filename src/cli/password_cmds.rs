@@ -1,0 +1,162 @@
+//! `hash`, `verify` and `inspect`.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::json;
+
+use bascrypt::password::{self, Finding, Salt, Severity, Verdict};
+
+use super::secret_input::read_password;
+use super::{OutputArgs, ParamsArgs, PasswordArgs};
+
+#[derive(Args)]
+pub struct HashArgs {
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// Use this salt (32 lowercase hex characters) instead of a random one, for
+    /// a reproducible value.
+    #[arg(long, value_name = "SALT")]
+    salt: Option<String>,
+    #[command(flatten)]
+    params: ParamsArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The stored value, as in account.password (`<salt>:<key>`).
+    #[arg(value_name = "STORED")]
+    stored: String,
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// When the password does not match, try the usual mistakes (decoded salt,
+    /// r = 8, truncated key, missing NFKC, trailing newline, uppercase) and say
+    /// which one reproduces the stored value.
+    #[arg(long)]
+    explain: bool,
+    #[command(flatten)]
+    params: ParamsArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct InspectArgs {
+    /// The stored value, as in account.password.
+    #[arg(value_name = "STORED")]
+    stored: String,
+    #[command(flatten)]
+    params: ParamsArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn hash(args: HashArgs) -> Result<u8> {
+    let params = args.params.params()?;
+    let salt = match &args.salt {
+        Some(text) => Salt::parse(text).context("--salt")?,
+        None => Salt::random(),
+    };
+    let pw = read_password(args.password.source(true))?;
+    let warning = pw.length_warning();
+    let stored = password::hash_with_salt(pw.expose(), &salt, &params);
+    if args.output.json {
+        let out = json!({
+            "hash": stored.to_string(),
+            "salt": salt.as_str(),
+            "params": params_json(&params),
+            "warnings": warning.iter().collect::<Vec<_>>(),
+        });
+        println!("{out}");
+    } else {
+        if let Some(w) = &warning {
+            eprintln!("bascrypt: warning: {w}");
+        }
+        println!("{stored}");
+    }
+    Ok(0)
+}
+
+pub fn verify(args: VerifyArgs) -> Result<u8> {
+    let params = args.params.params()?;
+    let pw = read_password(args.password.source(false))?;
+    let inspection = password::inspect(&args.stored, &params);
+    let result = password::verify_with(pw.expose(), &args.stored, &params);
+    let mut findings: Vec<Finding> = inspection.findings.clone();
+    let (verdict, code) = match &result {
+        Ok(true) => ("match", 0),
+        Ok(false) => ("no-match", 1),
+        Err(_) => ("throws", 2),
+    };
+    if result == Ok(false) && args.explain {
+        findings.extend(password::explain(pw.expose(), &args.stored, &params));
+    }
+    if let Some(w) = pw.length_warning() {
+        findings.push(Finding {
+            code: "password-length",
+            severity: Severity::Info,
+            message: w,
+            fix: None,
+        });
+    }
+    drop(pw);
+
+    if args.output.json {
+        let out = json!({
+            "match": result == Ok(true),
+            "verdict": verdict,
+            "error": result.as_ref().err().map(|e| e.to_string()),
+            "findings": findings,
+        });
+        println!("{out}");
+        return Ok(code);
+    }
+    match &result {
+        Ok(true) => println!("match: Better Auth would accept this password"),
+        Ok(false) => println!(
+            "no match: Better Auth would refuse this password (it logs \"Invalid password\" and answers 401)"
+        ),
+        Err(e) => println!("Better Auth would throw on this stored value, so sign-in answers HTTP 500: {e}"),
+    }
+    print_findings(&findings);
+    if result == Ok(false) && !args.explain {
+        println!("hint: --explain tries the usual ways a value gets made wrong and says which one this is");
+    }
+    Ok(code)
+}
+
+pub fn inspect(args: InspectArgs) -> Result<u8> {
+    let params = args.params.params()?;
+    let inspection = password::inspect(&args.stored, &params);
+    if args.output.json {
+        println!("{}", serde_json::to_string(&inspection)?);
+    } else {
+        match inspection.verdict {
+            Verdict::Acceptable => println!(
+                "acceptable: Better Auth's verify can accept this value with the right password"
+            ),
+            Verdict::NeverMatches => {
+                println!("never matches: Better Auth's verify refuses this value whatever the password")
+            }
+            Verdict::Throws => println!(
+                "throws: Better Auth's verify throws `Invalid password hash` on this value (sign-in answers HTTP 500)"
+            ),
+        }
+        print_findings(&inspection.findings);
+    }
+    Ok(if inspection.is_acceptable() { 0 } else { 1 })
+}
+
+fn print_findings(findings: &[Finding]) {
+    for f in findings {
+        println!("  {} [{}]: {}", f.severity, f.code, f.message);
+        if let Some(fix) = &f.fix {
+            println!("    fix: {fix}");
+        }
+    }
+}
+
+fn params_json(p: &password::Params) -> serde_json::Value {
+    json!({ "n": p.n(), "r": p.r(), "p": p.p(), "key_len": p.key_len() })
+}
