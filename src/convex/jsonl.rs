@@ -54,8 +54,11 @@ pub enum LineError {
 
 /// Parses one line (without its `\n`) into a document.
 ///
-/// Numbers keep their exact text (serde_json's `arbitrary_precision`), so a
-/// parsed and re-encoded `1750222681271.6697` or `-0.0` comes back byte for byte.
+/// Numbers keep their digits (serde_json's `arbitrary_precision`), so a parsed
+/// and re-encoded `1750222681271.6697`, `1750222681271.0` or `-0.0` comes back
+/// byte for byte. One exception: exponents are normalized to `e+`/`e-`
+/// (`1e300` → `1e+300`, the same float to the importer). Lines an edit keeps
+/// are copied raw, so this only touches rows an edit replaces.
 ///
 /// ```
 /// use bascrypt::convex::jsonl;
@@ -193,7 +196,7 @@ fn write_value<W: Write + ?Sized>(out: &mut W, value: &Value) -> io::Result<()> 
 /// A JSON value Convex imports as a float (`v.number()`).
 ///
 /// Finite values always carry a fraction or exponent (`1750222681271.0`,
-/// `1e300`, `-0.0`), because the importer reads a number without one as an
+/// `1e+300`, `-0.0`), because the importer reads a number without one as an
 /// Int64. NaN and ±infinity, which JSON cannot spell, become Convex's
 /// `{"$float":"<base64 of the little-endian bytes>"}`.
 ///
@@ -212,11 +215,9 @@ pub fn float(value: f64) -> Value {
         );
         return Value::Object(map);
     }
-    // Rust's Debug form is the shortest text that round-trips, and always has a
-    // `.` or `e` (`1.0`, `1e300`, `1.5e-7`), which is what Convex needs.
-    let text = format!("{value:?}");
-    let number: Number = serde_json::from_str(&text).unwrap_or_else(|_| Number::from(0));
-    Value::Number(number)
+    // serde_json's shortest round-trip text always has a `.` or an exponent
+    // for floats (`1.0`, `1e+300`), which is what Convex needs.
+    Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
 /// Milliseconds since 1970 of `time`, as a float [`Value`] with sub-millisecond

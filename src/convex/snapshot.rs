@@ -406,6 +406,9 @@ impl Snapshot {
     }
 }
 
+/// Line number, bytes without `\n`, and whether the `\n` was there.
+pub(crate) type RawLine = (u64, Vec<u8>, bool);
+
 /// The rows of one `documents.jsonl` entry, streamed; see [`Snapshot::rows`].
 pub struct Rows<'a> {
     entry: String,
@@ -430,7 +433,7 @@ impl<'a> Rows<'a> {
     }
 
     /// The next line's bytes, without parsing: `None` at the end.
-    pub(crate) fn next_raw(&mut self) -> Option<Result<(u64, Vec<u8>, bool), SnapshotError>> {
+    pub(crate) fn next_raw(&mut self) -> Option<Result<RawLine, SnapshotError>> {
         if self.done {
             return None;
         }
@@ -568,12 +571,14 @@ pub(crate) fn component_name(prefix: &str) -> Option<String> {
 /// Rejects names that could land outside a directory when unpacked, which no
 /// export contains.
 pub(crate) fn is_safe_entry_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('/')
-        && !name.contains('\\')
-        && !name.contains('\0')
-        && !name.split('/').any(|part| part == "..")
-        && !(name.len() >= 2 && name.as_bytes()[1] == b':')
+    let unsafe_name = name.is_empty()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.contains('\0')
+        || name.split('/').any(|part| part == "..")
+        // A Windows drive letter (`C:`).
+        || (name.len() >= 2 && name.as_bytes()[1] == b':');
+    !unsafe_name
 }
 
 /// The entry count in the ZIP's end-of-central-directory record (or its ZIP64
