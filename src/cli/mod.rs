@@ -35,7 +35,7 @@ enum Command {
     /// Edit a Convex snapshot export (`npx convex export`): add a user, set a password, remove,
     /// list. The output imports with `npx convex import --replace-all`.
     #[command(subcommand)]
-    Snapshot(snapshot_cmds::SnapshotCommand),
+    Snapshot(Box<snapshot_cmds::SnapshotCommand>),
 }
 
 /// Where the password comes from. No flag ever takes the password itself.
@@ -105,7 +105,7 @@ pub fn run() -> ExitCode {
         Command::Hash(a) => (a.output.json, password_cmds::hash(a)),
         Command::Verify(a) => (a.output.json, password_cmds::verify(a)),
         Command::Inspect(a) => (a.output.json, password_cmds::inspect(a)),
-        Command::Snapshot(c) => (c.json(), snapshot_cmds::run(c)),
+        Command::Snapshot(c) => (c.json(), snapshot_cmds::run(*c)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
