@@ -60,7 +60,7 @@ pub enum SnapshotError {
         distinct: usize,
     },
     /// More entries than [`crate::convex::Limits::max_entries`].
-    #[error("the ZIP has {count} entries, more than the limit of {max}; raise the limit if this export is genuine")]
+    #[error("the ZIP has {count} entries, more than the limit of {max}; raise the limit with --max-entries if this export is genuine")]
     TooManyEntries {
         /// Entries in the central directory.
         count: u64,
@@ -69,7 +69,7 @@ pub enum SnapshotError {
     },
     /// An entry larger than [`crate::convex::Limits::max_entry_bytes`].
     #[error(
-        "`{entry}` unpacks to more than {max} bytes; raise the limit if this export is genuine"
+        "`{entry}` unpacks to more than {max} bytes; raise the limit with --max-entry-bytes if this export is genuine"
     )]
     EntryTooLarge {
         /// The entry name.
@@ -77,8 +77,37 @@ pub enum SnapshotError {
         /// The limit.
         max: u64,
     },
+    /// The declared unpacked sizes add up to more than
+    /// [`crate::convex::Limits::max_total_bytes`].
+    #[error("the ZIP's entries unpack to more than {max} bytes in total (a zip bomb, or a very large export); raise the limit with --max-total-bytes if this export is genuine")]
+    TotalTooLarge {
+        /// The limit.
+        max: u64,
+    },
+    /// An entry that unpacks to more bytes than the ZIP's directory says.
+    #[error("`{entry}` unpacks to more than the {declared} bytes the ZIP's directory declares for it: the ZIP is damaged or crafted (a zip bomb); re-export it")]
+    SizeMismatch {
+        /// The entry name.
+        entry: String,
+        /// The declared unpacked size.
+        declared: u64,
+    },
+    /// An encrypted entry.
+    #[error("entry `{entry}` is encrypted; `npx convex export` never encrypts entries and `npx convex import` cannot read them, so pass the ZIP the export wrote")]
+    EncryptedEntry {
+        /// The entry name.
+        entry: String,
+    },
+    /// An entry compressed with a method other than Stored or Deflate.
+    #[error("entry `{entry}` uses ZIP compression method {method}{}; Convex exports use Deflate, and bascrypt reads only Stored and Deflate: re-zip with plain Deflate (`zip -r`), or pass the ZIP the export wrote", method_name(*method))]
+    UnsupportedCompression {
+        /// The entry name.
+        entry: String,
+        /// The method number from the entry's header (8 is Deflate).
+        method: u16,
+    },
     /// A line longer than [`crate::convex::Limits::max_line_bytes`].
-    #[error("line {line} of `{entry}` is longer than {max} bytes (a Convex document is at most 1 MiB); the file is damaged or not a documents.jsonl")]
+    #[error("line {line} of `{entry}` is longer than {max} bytes (a Convex document is at most 1 MiB); the file is damaged or not a documents.jsonl, or raise the limit with --max-line-bytes")]
     LineTooLong {
         /// The entry name.
         entry: String,
@@ -156,6 +185,18 @@ pub enum SnapshotError {
         /// The path.
         path: PathBuf,
     },
+}
+
+fn method_name(method: u16) -> &'static str {
+    match method {
+        9 => " (Deflate64)",
+        12 => " (bzip2)",
+        14 => " (LZMA)",
+        93 => " (Zstandard)",
+        95 => " (XZ)",
+        99 => " (AES encryption)",
+        _ => "",
+    }
 }
 
 fn list_or_none(names: &[String]) -> String {

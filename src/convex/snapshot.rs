@@ -1,6 +1,7 @@
 //! Reading a snapshot export ZIP: its components, their tables, and the rows
 //! of a table, streamed.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -20,8 +21,12 @@ pub struct Limits {
     /// Longest line of a `documents.jsonl`, in bytes. Convex documents are at
     /// most 1 MiB, but escaping can make their JSON longer. Default 16 MiB.
     pub max_line_bytes: usize,
-    /// Largest unpacked entry, in bytes. Default 256 GiB.
+    /// Largest unpacked entry, in bytes, as declared in the ZIP's directory
+    /// and as actually read. Default 64 GiB.
     pub max_entry_bytes: u64,
+    /// Largest sum of the declared unpacked sizes of all entries, in bytes.
+    /// Default 256 GiB.
+    pub max_total_bytes: u64,
     /// Most entries in the ZIP. The reader keeps a small record per entry in
     /// memory (about 200 bytes). Default 10,000,000.
     pub max_entries: usize,
@@ -31,11 +36,20 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_line_bytes: 16 << 20,
-            max_entry_bytes: 256 << 30,
+            max_entry_bytes: 64 << 30,
+            max_total_bytes: 256 << 30,
             max_entries: 10_000_000,
         }
     }
 }
+
+/// Most tables one `_tables/documents.jsonl` may list. Convex allows 10,000
+/// tables in a deployment; this bounds the memory a hostile list can take.
+pub const MAX_TABLES: usize = 100_000;
+
+/// Largest `_tables/documents.jsonl`, in bytes: a list of [`MAX_TABLES`]
+/// tables is a few MiB.
+pub const MAX_TABLES_ENTRY_BYTES: u64 = 64 << 20;
 
 /// A user table of a component: its name and the number its `_id`s carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,6 +247,7 @@ impl Snapshot {
 
     fn scan_entries(&mut self) -> Result<(), SnapshotError> {
         let mut tables_entries = Vec::new();
+        let mut total: u64 = 0;
         for index in 0..self.archive.len() {
             let file = self
                 .archive
@@ -251,8 +266,40 @@ impl Snapshot {
                     max: self.limits.max_entry_bytes,
                 });
             }
+            total = total.saturating_add(file.size());
+            if total > self.limits.max_total_bytes {
+                return Err(SnapshotError::TotalTooLarge {
+                    max: self.limits.max_total_bytes,
+                });
+            }
+            // Refused up front rather than when the entry is read: an edited
+            // copy would otherwise carry an entry `npx convex import` cannot read.
+            if file.encrypted() {
+                return Err(SnapshotError::EncryptedEntry { entry: name });
+            }
+            let method = file.compression();
+            if !matches!(
+                method,
+                zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+            ) {
+                // The number is what `zipinfo` shows; the name is only known
+                // for the methods this build of the zip crate has.
+                #[allow(deprecated)]
+                let number = method.to_u16();
+                return Err(SnapshotError::UnsupportedCompression {
+                    entry: name,
+                    method: number,
+                });
+            }
             if let Some(prefix) = name.strip_suffix("_tables/documents.jsonl") {
                 if let Some(component) = component_name(prefix) {
+                    // The list is read whole when a table is added to it.
+                    if file.size() > MAX_TABLES_ENTRY_BYTES {
+                        return Err(SnapshotError::EntryTooLarge {
+                            entry: name,
+                            max: MAX_TABLES_ENTRY_BYTES,
+                        });
+                    }
                     tables_entries.push((component, prefix.to_owned(), name));
                 }
             }
@@ -291,6 +338,10 @@ impl Snapshot {
 
     fn read_tables_list(&mut self, entry: &str) -> Result<Vec<Table>, SnapshotError> {
         let mut tables: Vec<Table> = Vec::new();
+        // Indexed by name and number: a linear search per line would make a
+        // long hostile list quadratic.
+        let mut by_number: HashMap<TableNumber, usize> = HashMap::new();
+        let mut names: HashSet<String> = HashSet::new();
         for row in self.rows_of_entry(entry)? {
             let row = row?;
             let problem = |problem: String| SnapshotError::TablesList {
@@ -309,15 +360,21 @@ impl Snapshot {
                 .and_then(|n| u32::try_from(n).ok())
                 .and_then(|n| TableNumber::new(n).ok())
                 .ok_or_else(|| problem(format!("table `{name}` has no valid numeric `id`")))?;
-            if let Some(other) = tables.iter().find(|t| t.number == number) {
+            if let Some(&other) = by_number.get(&number) {
                 return Err(problem(format!(
                     "tables `{}` and `{name}` both have number {number}; the import would fail",
-                    other.name
+                    tables[other].name
                 )));
             }
-            if tables.iter().any(|t| t.name == name) {
+            if !names.insert(name.clone()) {
                 return Err(problem(format!("table `{name}` is listed twice")));
             }
+            if tables.len() >= MAX_TABLES {
+                return Err(problem(format!(
+                    "more than {MAX_TABLES} tables in one component; Convex allows far fewer, so this is not an export's table list"
+                )));
+            }
+            by_number.insert(number, tables.len());
             tables.push(Table { name, number });
         }
         Ok(tables)
@@ -419,9 +476,10 @@ pub struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     fn new(entry: String, file: ZipFile<'a, BufReader<File>>, limits: Limits) -> Self {
+        let declared = file.size();
         Rows {
             entry,
-            reader: LineReader::new(file, limits),
+            reader: LineReader::new(file, limits).declared(declared),
             line: 0,
             done: false,
         }
@@ -457,6 +515,13 @@ impl<'a> Rows<'a> {
                 Some(Err(SnapshotError::EntryTooLarge {
                     entry: self.entry.clone(),
                     max,
+                }))
+            }
+            Err(ReadLineError::LargerThanDeclared(declared)) => {
+                self.done = true;
+                Some(Err(SnapshotError::SizeMismatch {
+                    entry: self.entry.clone(),
+                    declared,
                 }))
             }
             Err(ReadLineError::Io(source)) => {
@@ -496,6 +561,7 @@ impl Iterator for Rows<'_> {
 pub(crate) enum ReadLineError {
     TooLong(usize),
     EntryTooLarge(u64),
+    LargerThanDeclared(u64),
     Io(io::Error),
 }
 
@@ -505,6 +571,7 @@ pub(crate) struct LineReader<R> {
     inner: BufReader<R>,
     limits: Limits,
     total: u64,
+    declared: Option<u64>,
 }
 
 impl<R: Read> LineReader<R> {
@@ -513,7 +580,15 @@ impl<R: Read> LineReader<R> {
             inner: BufReader::with_capacity(64 << 10, inner),
             limits,
             total: 0,
+            declared: None,
         }
+    }
+
+    /// Also fail as soon as more than `size` bytes come out: the size the
+    /// ZIP's directory declares, which a zip bomb understates.
+    pub(crate) fn declared(mut self, size: u64) -> Self {
+        self.declared = Some(size);
+        self
     }
 
     /// The next line without its `\n`, and whether it had one.
@@ -543,6 +618,9 @@ impl<R: Read> LineReader<R> {
             // to more than it declares.
             if self.total > self.limits.max_entry_bytes {
                 return Err(ReadLineError::EntryTooLarge(self.limits.max_entry_bytes));
+            }
+            if let Some(declared) = self.declared.filter(|&d| self.total > d) {
+                return Err(ReadLineError::LargerThanDeclared(declared));
             }
             if found {
                 return Ok(Some((line, true)));
