@@ -18,5 +18,5 @@ pub use edit::{
 pub use error::SnapshotError;
 pub use id::{ConvexId, IdError, TableNumber};
 pub use jsonl::{Document, LineError};
-pub use output::TEMP_PREFIX;
+pub use output::{remove_abandoned_temp_files, temp_file_prefix, TEMP_PREFIX};
 pub use snapshot::{Component, Limits, Row, Rows, Snapshot, Table};

@@ -1,15 +1,110 @@
 //! Writing an output file safely: a temporary file beside the destination,
 //! synced and renamed into place, never over the input.
+//!
+//! A process killed mid-write (SIGKILL, power loss) cannot remove its
+//! temporary file, so each name says who wrote it:
+//! `.bascrypt-tmp-<host>.<pid>.<random>.zip`. The next write into the same
+//! directory removes the ones that are certainly abandoned: written on this
+//! host by a process that no longer runs, or untouched for a day.
 
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use super::error::SnapshotError;
 
 /// Prefix of the temporary file written beside the destination, so a leftover
-/// after a crash is recognisable.
+/// after a crash is recognisable. Any file with this prefix is bascrypt's
+/// unfinished output and is safe to delete once no bascrypt runs.
 pub const TEMP_PREFIX: &str = ".bascrypt-tmp-";
+
+/// A temporary file not modified for this long is abandoned whoever wrote it:
+/// a live write touches its file every few seconds.
+const ABANDONED_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// This host's name, reduced to `[A-Za-z0-9-]` so it cannot contain the `.`
+/// that separates the parts of a temporary file's name.
+fn host_tag() -> String {
+    let raw = fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let tag: String = raw
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(32)
+        .collect();
+    if tag.is_empty() {
+        "host".to_owned()
+    } else {
+        tag
+    }
+}
+
+/// The name prefix for this process's temporary files:
+/// `.bascrypt-tmp-<host>.<pid>.`, to which a random part and `.zip` are added.
+/// Use it for any temporary file beside an output, so that
+/// the next write cleans it up if this process dies.
+pub fn temp_file_prefix() -> String {
+    format!("{TEMP_PREFIX}{}.{}.", host_tag(), std::process::id())
+}
+
+/// Whether process `pid` runs on this host. Only Linux can tell (through
+/// `/proc`); elsewhere every process counts as running, so only the age rule
+/// removes files.
+fn process_running(pid: u32) -> bool {
+    let proc_dir = Path::new("/proc");
+    if !proc_dir.join("self").exists() {
+        return true;
+    }
+    proc_dir.join(pid.to_string()).exists()
+}
+
+/// Whether `name` (a file in the destination directory) is a temporary file
+/// of a write that can no longer finish.
+fn is_abandoned(name: &str, modified: Option<SystemTime>, host: &str) -> bool {
+    let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+        return false;
+    };
+    let old = modified
+        .and_then(|m| SystemTime::now().duration_since(m).ok())
+        .is_some_and(|age| age > ABANDONED_AFTER);
+    if old {
+        return true;
+    }
+    let mut parts = rest.splitn(3, '.');
+    match (parts.next(), parts.next().map(str::parse::<u32>)) {
+        (Some(h), Some(Ok(pid))) if h == host => pid != std::process::id() && !process_running(pid),
+        _ => false,
+    }
+}
+
+/// Removes the abandoned temporary files in `dir` (see the module docs).
+/// Best effort: a file that cannot be removed is left alone.
+pub fn remove_abandoned_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let host = host_tag();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if !name.starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        // Regular files only: never follow a symlink planted under this name.
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if meta.is_file() && is_abandoned(name, meta.modified().ok(), &host) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
 
 fn io_at(path: &Path) -> impl Fn(io::Error) -> SnapshotError + '_ {
     move |source| SnapshotError::Io {
@@ -65,8 +160,10 @@ pub(crate) fn write_atomically<T>(
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    remove_abandoned_temp_files(&dir);
+    let prefix = temp_file_prefix();
     let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+        .prefix(&prefix)
         .suffix(".zip")
         .tempfile_in(&dir)
         .map_err(io_at(&dir))?;
@@ -107,4 +204,41 @@ pub(crate) fn write_atomically<T>(
         let _ = d.sync_all();
     }
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abandoned_only_when_certainly_dead() {
+        let now = Some(SystemTime::now());
+        let me = std::process::id();
+        // This process is alive.
+        assert!(!is_abandoned(
+            &format!("{TEMP_PREFIX}h.{me}.x.zip"),
+            now,
+            "h"
+        ));
+        // Another host's file: its pid means nothing here.
+        assert!(!is_abandoned(
+            &format!("{TEMP_PREFIX}g.{}.x.zip", u32::MAX),
+            now,
+            "h"
+        ));
+        // Not ours at all.
+        assert!(!is_abandoned("report.zip", None, "h"));
+        // A day old, whoever wrote it.
+        let old = SystemTime::now().checked_sub(ABANDONED_AFTER + Duration::from_secs(60));
+        assert!(is_abandoned(&format!("{TEMP_PREFIX}g.1.x.zip"), old, "h"));
+        assert!(is_abandoned(&format!("{TEMP_PREFIX}abcdef.zip"), old, "h"));
+        if Path::new("/proc/self").exists() {
+            // pid_max is at most 2^22 on Linux, so u32::MAX never runs.
+            assert!(is_abandoned(
+                &format!("{TEMP_PREFIX}h.{}.x.zip", u32::MAX),
+                now,
+                "h"
+            ));
+        }
+    }
 }
