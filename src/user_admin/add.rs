@@ -4,8 +4,9 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::convex::{jsonl, ConvexId, Document, LineAction, Snapshot, WriteOptions};
+use crate::convex::{jsonl, ConvexId, Document, LineAction, Row, Snapshot, WriteOptions};
 
+use super::ids::{bad_row_id, checked, checked_keep, TableIds};
 use super::lookup::find_by_email;
 use super::report::{ChangeKind, ChangeReport};
 use super::{normalize_email, UserAdminError};
@@ -106,10 +107,17 @@ pub fn add_user(
 
     let had = |t: &str| snapshot.component(&component).map(|c| c.table(t).is_some());
     let (had_user, had_account) = (had("user")?, had("account")?);
+    if had_account && dest.is_none() {
+        // A real write checks the account rows as it copies them; a dry run
+        // must find the same problems.
+        check_ids(&mut snapshot, &component, "account")?;
+    }
     let mut edit = snapshot.edit();
     let mut rng = rand::rng();
-    let user_id = ConvexId::new(edit.ensure_table(&component, "user")?, &mut rng).to_string();
-    let account_id = ConvexId::new(edit.ensure_table(&component, "account")?, &mut rng).to_string();
+    let user_number = edit.ensure_table(&component, "user")?;
+    let account_number = edit.ensure_table(&component, "account")?;
+    let user_id = ConvexId::new(user_number, &mut rng).to_string();
+    let account_id = ConvexId::new(account_number, &mut rng).to_string();
     report.user_id = user_id.clone();
     let now = jsonl::now_millis();
 
@@ -140,10 +148,18 @@ pub fn add_user(
     account_doc.insert("updatedAt".into(), now.clone());
 
     if had_user {
-        edit.edit_rows(&component, "user", unique_id_guard(user_id.clone()))?;
+        edit.edit_rows(
+            &component,
+            "user",
+            checked_keep("user", Some(user_number), Some(user_id.clone())),
+        )?;
     }
     if had_account {
-        edit.edit_rows(&component, "account", unique_id_guard(account_id.clone()))?;
+        edit.edit_rows(
+            &component,
+            "account",
+            checked_keep("account", Some(account_number), Some(account_id.clone())),
+        )?;
     }
     edit.append(&component, "user", user_doc)?;
     edit.append(&component, "account", account_doc)?;
@@ -168,12 +184,15 @@ pub fn add_user(
     );
 
     if let Some(app) = &user.app_row {
+        let snapshot_has_rows = edit
+            .snapshot()
+            .has_entry(&format!("{}/documents.jsonl", app.table));
         let number = edit.ensure_table("", &app.table)?;
         match app_match {
             Some((line, existing_id)) => {
                 let (link, fields) = (app.link_field.clone(), app.fields.clone());
                 let uid = user_id.clone();
-                edit.edit_rows("", &app.table, move |row| {
+                let editor = checked(&app.table, Some(number), move |row: &Row| {
                     if row.line != line {
                         return Ok(LineAction::Keep);
                     }
@@ -183,7 +202,8 @@ pub fn add_user(
                         doc.insert(k.clone(), v.clone());
                     }
                     Ok(LineAction::Replace(doc))
-                })?;
+                });
+                edit.edit_rows("", &app.table, editor)?;
                 report.change(
                     ChangeKind::Update,
                     "",
@@ -194,6 +214,13 @@ pub fn add_user(
             }
             None => {
                 let app_id = ConvexId::new(number, &mut rng).to_string();
+                if snapshot_has_rows {
+                    edit.edit_rows(
+                        "",
+                        &app.table,
+                        checked_keep(&app.table, Some(number), Some(app_id.clone())),
+                    )?;
+                }
                 let mut doc = Document::new();
                 for (k, v) in &app.fields {
                     doc.insert(k.clone(), v.clone());
@@ -229,18 +256,21 @@ pub fn add_user(
     Ok(report)
 }
 
-/// Keeps every row, failing the write if one already has `id`.
-pub(crate) fn unique_id_guard(
-    id: String,
-) -> impl FnMut(&crate::convex::Row) -> Result<LineAction, crate::convex::RowEditorError> {
-    move |row| {
-        if row.id() == Some(id.as_str()) {
-            return Err(
-                format!("a row already has the new _id {id}; run the command again").into(),
-            );
-        }
-        Ok(LineAction::Keep)
+/// Reads every row of `table` to check its `_id`s.
+fn check_ids(snapshot: &mut Snapshot, component: &str, table: &str) -> Result<(), UserAdminError> {
+    let c = snapshot.component(component)?;
+    if !snapshot.has_entry(&c.documents_entry(table)) {
+        return Ok(());
     }
+    let mut ids = TableIds::new(table, c.table(table).map(|t| t.number));
+    let mut rows = snapshot.rows(component, table)?;
+    let entry = rows.entry().to_owned();
+    for row in &mut rows {
+        let row = row?;
+        ids.check(&row)
+            .map_err(|problem| bad_row_id(&entry, row.line, problem))?;
+    }
+    Ok(())
 }
 
 fn describe_fields(fields: &[(String, Value)]) -> String {
@@ -279,10 +309,13 @@ fn find_app_row(
         return Ok(None);
     }
     let mut found = Vec::new();
+    let mut ids = TableIds::new(table, root.table(table).map(|t| t.number));
     let mut rows = snapshot.rows("", table)?;
     let entry = rows.entry().to_owned();
     for row in &mut rows {
         let row = row?;
+        ids.check(&row)
+            .map_err(|problem| bad_row_id(&entry, row.line, problem))?;
         if row.str_field("email").map(str::to_lowercase).as_deref() == Some(email) {
             found.push((row.line, row.id().unwrap_or_default().to_owned()));
         }

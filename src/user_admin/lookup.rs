@@ -2,6 +2,7 @@
 
 use crate::convex::Snapshot;
 
+use super::ids::{bad_row_id, TableIds};
 use super::UserAdminError;
 
 /// A component user row found by email.
@@ -26,6 +27,11 @@ pub(crate) fn find_by_email(
     email: &str,
 ) -> Result<EmailMatches, UserAdminError> {
     let lower = email.to_lowercase();
+    let number = snapshot
+        .component(component)?
+        .table("user")
+        .map(|t| t.number);
+    let mut ids = TableIds::new("user", number);
     let mut rows = snapshot.rows(component, "user")?;
     let entry = rows.entry().to_owned();
     let mut found = EmailMatches {
@@ -35,6 +41,8 @@ pub(crate) fn find_by_email(
     };
     for row in &mut rows {
         let row = row?;
+        ids.check(&row)
+            .map_err(|problem| bad_row_id(&found.entry, row.line, problem))?;
         let Some(stored) = row.str_field("email") else {
             continue;
         };

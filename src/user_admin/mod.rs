@@ -8,6 +8,7 @@
 
 mod add;
 mod email;
+mod ids;
 mod list;
 mod lookup;
 mod remove;
@@ -88,6 +89,17 @@ pub enum UserAdminError {
         count: usize,
         /// Their lines.
         lines: String,
+    },
+    /// A row whose `_id` the import would refuse: not a Convex ID, of another
+    /// table, or repeated.
+    #[error("line {line} of `{entry}`: {problem}; `npx convex import` would refuse this export, so fix it first (`bascrypt doctor` lists such rows)")]
+    BadRowId {
+        /// The entry.
+        entry: String,
+        /// The line, from 1.
+        line: u64,
+        /// What is wrong.
+        problem: String,
     },
     /// An `--app-set` value or link field that cannot be written.
     #[error("app table field {field:?}: {why}")]

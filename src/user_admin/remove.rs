@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::convex::{LineAction, Snapshot, WriteOptions};
+use crate::convex::{LineAction, Row, Snapshot, WriteOptions};
 
+use super::ids::checked;
 use super::lookup::find_by_email;
 use super::report::{ChangeKind, ChangeReport};
 use super::{normalize_email, UserAdminError};
@@ -100,13 +101,19 @@ pub fn remove_user(
     let mut edit = snapshot.edit();
     for ((comp, table), rows) in &doomed {
         let lines: Vec<u64> = rows.iter().map(|(l, _)| *l).collect();
-        edit.edit_rows(comp, table, move |row| {
+        let number = edit
+            .snapshot()
+            .component(comp)?
+            .table(table)
+            .map(|t| t.number);
+        let editor = checked(table, number, move |row: &Row| {
             Ok(if lines.binary_search(&row.line).is_ok() {
                 LineAction::Drop
             } else {
                 LineAction::Keep
             })
-        })?;
+        });
+        edit.edit_rows(comp, table, editor)?;
         for (line, id) in rows {
             report.change(ChangeKind::Remove, comp, table, id, format!("line {line}"));
         }

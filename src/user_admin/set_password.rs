@@ -4,9 +4,9 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::convex::{jsonl, ConvexId, Document, LineAction, Snapshot, WriteOptions};
+use crate::convex::{jsonl, ConvexId, Document, LineAction, Row, Snapshot, WriteOptions};
 
-use super::add::unique_id_guard;
+use super::ids::{checked, checked_keep};
 use super::lookup::find_by_email;
 use super::report::{ChangeKind, ChangeReport};
 use super::{normalize_email, UserAdminError};
@@ -57,6 +57,10 @@ pub fn set_password(
         }
     }
 
+    let account_number = snapshot
+        .component(&component)?
+        .table("account")
+        .map(|t| t.number);
     let mut edit = snapshot.edit();
     let now = jsonl::now_millis();
     match target {
@@ -64,7 +68,7 @@ pub fn set_password(
             let password = stored_password.to_owned();
             let uid = user.id.clone();
             let stamp = now.clone();
-            edit.edit_rows(&component, "account", move |row| {
+            let editor = checked("account", account_number, move |row: &Row| {
                 if row.line != line {
                     return Ok(LineAction::Keep);
                 }
@@ -73,7 +77,8 @@ pub fn set_password(
                 doc.insert("updatedAt".into(), stamp.clone());
                 doc.insert("accountId".into(), json!(uid));
                 Ok(LineAction::Replace(doc))
-            })?;
+            });
+            edit.edit_rows(&component, "account", editor)?;
             let mut detail = "replaced the password, updatedAt = now".to_string();
             if existing_account_id.as_deref() != Some(user.id.as_str()) {
                 detail.push_str(&format!(
@@ -102,7 +107,11 @@ pub fn set_password(
             doc.insert("createdAt".into(), now.clone());
             doc.insert("updatedAt".into(), now.clone());
             if has_account_table {
-                edit.edit_rows(&component, "account", unique_id_guard(account_id.clone()))?;
+                edit.edit_rows(
+                    &component,
+                    "account",
+                    checked_keep("account", Some(number), Some(account_id.clone())),
+                )?;
             }
             edit.append(&component, "account", doc)?;
             report.change(
