@@ -52,6 +52,21 @@ pub struct InspectArgs {
     pub output: OutputArgs,
 }
 
+/// Longest STORED value taken: Better Auth's is 161 characters and no password
+/// hash format comes near this, so anything longer is a pasted file or a
+/// mistake, and answering about it would only echo it.
+const MAX_STORED_BYTES: usize = 4096;
+
+fn check_stored_size(stored: &str) -> Result<()> {
+    if stored.len() > MAX_STORED_BYTES {
+        anyhow::bail!(
+            "STORED is {} bytes long; a Better Auth value is 161 characters (<32 hex salt>:<128 hex key>), and no password hash format is over {MAX_STORED_BYTES} bytes: pass the value of account.password alone",
+            stored.len()
+        );
+    }
+    Ok(())
+}
+
 pub fn hash(args: HashArgs) -> Result<u8> {
     let params = args.params.params()?;
     let salt = match &args.salt {
@@ -80,6 +95,7 @@ pub fn hash(args: HashArgs) -> Result<u8> {
 
 pub fn verify(args: VerifyArgs) -> Result<u8> {
     let params = args.params.params()?;
+    check_stored_size(&args.stored)?;
     let pw = read_password(args.password.source(false))?;
     let inspection = password::inspect(&args.stored, &params);
     let result = password::verify_with(pw.expose(), &args.stored, &params);
@@ -128,6 +144,7 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
 
 pub fn inspect(args: InspectArgs) -> Result<u8> {
     let params = args.params.params()?;
+    check_stored_size(&args.stored)?;
     let inspection = password::inspect(&args.stored, &params);
     if args.output.json {
         println!("{}", serde_json::to_string(&inspection)?);

@@ -4,7 +4,8 @@ use std::io::{IsTerminal, Read};
 
 use anyhow::{bail, Context, Result};
 use bascrypt::password::Password;
-use zeroize::Zeroizing;
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, Zeroizing};
 
 /// The most a password on standard input may be; Better Auth's own maximum is 128 characters.
 const STDIN_LIMIT: usize = 64 * 1024;
@@ -38,7 +39,7 @@ fn prompt(confirm: bool) -> Result<Password> {
             rpassword::prompt_password("Repeat password: ")
                 .context("could not read the password from the terminal")?,
         );
-        if first.expose() != second.expose() {
+        if !bool::from(first.expose().as_bytes().ct_eq(second.expose().as_bytes())) {
             bail!("the two passwords differ; nothing was done");
         }
     }
@@ -65,8 +66,16 @@ pub fn read_stdin(input: &mut impl Read) -> Result<Password> {
     let len = bytes.len() - ending;
     bytes.truncate(len);
     check_text(&bytes, "the password on standard input")?;
-    let text = String::from_utf8(std::mem::take(&mut *bytes)).expect("checked UTF-8 above");
-    Ok(Password::new(text))
+    // Checked above, but never `expect`: a panic message would print the
+    // error's Debug, which holds the password's bytes.
+    match String::from_utf8(std::mem::take(&mut *bytes)) {
+        Ok(text) => Ok(Password::new(text)),
+        Err(e) => {
+            let mut raw = e.into_bytes();
+            raw.zeroize();
+            bail!("the password on standard input is not valid UTF-8")
+        }
+    }
 }
 
 fn check_text(bytes: &[u8], what: &str) -> Result<()> {

@@ -70,7 +70,12 @@ pub fn explain(password: &str, stored: &str, params: &Params) -> Vec<Finding> {
         return found;
     }
     let right_hex = to_hex(&right);
-    if !key.is_empty() && key.len() < right_hex.len() && right_hex.starts_with(key) {
+    // Constant-time like every comparison with a derived key, though only
+    // the length of the prefix is compared here.
+    if !key.is_empty()
+        && key.len() < right_hex.len()
+        && bool::from(right_hex[..key.len()].ct_eq(key))
+    {
         found.push(
             Finding::new("truncated-key", Severity::Error,
                 format!("the key is the first {} hex characters of the right one: it was truncated or made with a {}-byte output", key.len(), key.len() / 2))

@@ -181,24 +181,40 @@ fn whitespace_finding(stored: &str, trimmed: &str) -> Finding {
 }
 
 fn describe_whitespace(s: &str) -> String {
-    let names: Vec<&str> = s
-        .chars()
-        .map(|c| match c {
+    if s == "\r\n" {
+        return "CR LF (\\r\\n)".into();
+    }
+    // Runs of one character, and only the first few runs: a value padded
+    // with a megabyte of mixed whitespace must not give a megabyte of text.
+    const SHOWN: usize = 4;
+    let mut runs: Vec<(&str, usize)> = Vec::new();
+    for c in s.chars() {
+        let name = match c {
             '\n' => "LF (\\n)",
             '\r' => "CR (\\r)",
             '\t' => "a tab",
             ' ' => "a space",
             '\u{feff}' => "a byte-order mark",
             _ => "a Unicode space",
+        };
+        match runs.last_mut() {
+            Some((last, count)) if *last == name => *count += 1,
+            _ => runs.push((name, 1)),
+        }
+    }
+    let mut parts: Vec<String> = runs
+        .iter()
+        .take(SHOWN)
+        .map(|&(name, count)| match count {
+            1 => name.to_owned(),
+            n => format!("{n} × {name}"),
         })
         .collect();
-    if names.len() == 2 && s == "\r\n" {
-        return "CR LF (\\r\\n)".into();
+    if runs.len() > SHOWN {
+        let rest: usize = runs[SHOWN..].iter().map(|&(_, n)| n).sum();
+        parts.push(format!("{rest} more whitespace characters"));
     }
-    if names.iter().all(|n| *n == names[0]) && names.len() > 1 {
-        return format!("{} × {}", names.len(), names[0]);
-    }
-    names.join(", ")
+    parts.join(", ")
 }
 
 fn check_salt(salt: &str, findings: &mut Vec<Finding>) {

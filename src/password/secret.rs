@@ -39,7 +39,12 @@ impl Password {
 
     /// The password after Unicode NFKC normalization, as Better Auth hashes it.
     pub fn normalized(&self) -> Zeroizing<String> {
-        Zeroizing::new(self.0.nfkc().collect())
+        // Room for the worst case up front (NFKC turns one 3-byte character,
+        // U+FDFA, into 33 bytes), so the string never reallocates and leaves
+        // an unwiped copy of the password in freed memory.
+        let mut out = Zeroizing::new(String::with_capacity(self.0.len() * 11 + 16));
+        out.extend(self.0.nfkc());
+        out
     }
 
     /// True when NFKC normalization changes the password.
