@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use bascrypt::convex::{Snapshot, WriteOptions};
+use bascrypt::convex::{Limits, Snapshot, WriteOptions};
 use bascrypt::password::{self, Params, Verdict};
 use bascrypt::user_admin::{
     self, field_value, AppRow, ChangeReport, CredentialState, NewUser, RemoveUser,
@@ -43,7 +43,66 @@ pub struct PackArgs {
     #[arg(long)]
     force: bool,
     #[command(flatten)]
+    limits: LimitArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Bounds on what an export may hold, so a damaged or hostile ZIP fails with
+/// a message instead of exhausting memory, disk or time. Sizes take a plain
+/// number of bytes or a suffix: 16MiB, 64GiB (K, M, G, T are powers of 1024).
+#[derive(Args, Clone, Copy)]
+#[command(next_help_heading = "Limits (raise them for a genuine export that exceeds one)")]
+pub struct LimitArgs {
+    /// Longest line of a documents.jsonl.
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    max_line_bytes: u64,
+    /// Largest unpacked ZIP entry.
+    #[arg(long, value_name = "SIZE", default_value = "64GiB", value_parser = parse_size)]
+    max_entry_bytes: u64,
+    /// Largest total of all entries' unpacked sizes.
+    #[arg(long, value_name = "SIZE", default_value = "256GiB", value_parser = parse_size)]
+    max_total_bytes: u64,
+    /// Most entries in the ZIP.
+    #[arg(long, value_name = "COUNT", default_value_t = 10_000_000)]
+    max_entries: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_line_bytes: usize::try_from(self.max_line_bytes).unwrap_or(usize::MAX),
+            max_entry_bytes: self.max_entry_bytes,
+            max_total_bytes: self.max_total_bytes,
+            max_entries: self.max_entries,
+        }
+    }
+}
+
+/// `123`, `16MiB`, `16M`, `64GiB`, `2T`: bytes, with binary multiples.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: u64 = number.parse().map_err(|_| {
+        format!("{text:?} is not a size: give bytes, or a number with KiB, MiB, GiB or TiB")
+    })?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kib" | "kb" => 10,
+        "m" | "mib" | "mb" => 20,
+        "g" | "gib" | "gb" => 30,
+        "t" | "tib" | "tb" => 40,
+        _ => {
+            return Err(format!(
+                "{text:?}: unknown unit {unit:?}; use KiB, MiB, GiB or TiB"
+            ))
+        }
+    };
+    number
+        .checked_mul(1 << shift)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{text:?} is zero or too large"))
 }
 
 #[derive(Args)]
@@ -54,6 +113,8 @@ pub struct Common {
     /// The Better Auth component's mount path (nested: `a/b`).
     #[arg(long, default_value = user_admin::DEFAULT_COMPONENT, value_name = "NAME")]
     component: String,
+    #[command(flatten)]
+    limits: LimitArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -193,28 +254,54 @@ fn pack(a: PackArgs) -> Result<u8> {
             a.out.display()
         );
     }
-    bascrypt::convex::fixture::zip_directory(&a.dir, &a.out)?;
-    // Read it back: what we hand over must open as an export.
-    let snapshot = open(&a.out)?;
+    // Zipped into a temporary file and read back before it takes OUT's name:
+    // a tree that does not make an export leaves no file behind.
+    let out_dir = match a.out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    bascrypt::convex::remove_abandoned_temp_files(&out_dir);
+    let temp = tempfile::Builder::new()
+        .prefix(&bascrypt::convex::temp_file_prefix())
+        .suffix(".zip")
+        .tempfile_in(&out_dir)
+        .with_context(|| format!("cannot create a temporary file in {}", out_dir.display()))?;
+    bascrypt::convex::fixture::zip_directory(&a.dir, temp.path())?;
+    let snapshot = open(temp.path(), &a.limits).with_context(|| {
+        format!(
+            "{} does not make a Convex export; nothing written",
+            a.dir.display()
+        )
+    })?;
     let tables: usize = snapshot.components().iter().map(|c| c.tables().len()).sum();
+    let components = snapshot.components().len();
+    drop(snapshot);
+    let persisted = if a.force {
+        temp.persist(&a.out)
+    } else {
+        temp.persist_noclobber(&a.out)
+    };
+    persisted
+        .map_err(|e| e.error)
+        .with_context(|| format!("{}: cannot write", a.out.display()))?;
     if a.output.json {
         println!(
             "{}",
-            json!({ "output": a.out.display().to_string(), "components": snapshot.components().len(), "tables": tables })
+            json!({ "output": a.out.display().to_string(), "components": components, "tables": tables })
         );
     } else {
         println!(
             "wrote {} ({} components, {} tables)",
             a.out.display(),
-            snapshot.components().len(),
+            components,
             tables
         );
     }
     Ok(0)
 }
 
-fn open(path: &Path) -> Result<Snapshot> {
-    Snapshot::open(path)
+fn open(path: &Path, limits: &LimitArgs) -> Result<Snapshot> {
+    Snapshot::open_with_limits(path, limits.limits())
         .with_context(|| format!("cannot use {} as a Convex export", path.display()))
 }
 
@@ -272,7 +359,7 @@ fn parse_fields(items: &[String], flag: &str) -> Result<Vec<(String, Value)>> {
 
 fn add_user(a: AddUserArgs) -> Result<u8> {
     let (dest, options) = destination(&a.write)?;
-    let snapshot = open(&a.common.snapshot)?;
+    let snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let user_fields = parse_fields(&a.user_set, "--user-set")?;
     let app_row = match &a.app_table {
         Some(table) => Some(AppRow {
@@ -299,7 +386,7 @@ fn add_user(a: AddUserArgs) -> Result<u8> {
 
 fn set_password(a: SetPasswordArgs) -> Result<u8> {
     let (dest, options) = destination(&a.write)?;
-    let snapshot = open(&a.common.snapshot)?;
+    let snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let (stored, notes) = new_stored_value(&a.password)?;
     let mut report = user_admin::set_password(
         snapshot,
@@ -316,7 +403,7 @@ fn set_password(a: SetPasswordArgs) -> Result<u8> {
 
 fn remove_user(a: RemoveUserArgs) -> Result<u8> {
     let (dest, options) = destination(&a.write)?;
-    let snapshot = open(&a.common.snapshot)?;
+    let snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let request = RemoveUser {
         email: a.email.clone(),
         app_table: a.app_table.clone(),
@@ -328,7 +415,7 @@ fn remove_user(a: RemoveUserArgs) -> Result<u8> {
 }
 
 fn users(a: UsersArgs) -> Result<u8> {
-    let mut snapshot = open(&a.common.snapshot)?;
+    let mut snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let users = user_admin::list_users(&mut snapshot, &a.common.component)?;
     if a.common.output.json {
         println!("{}", json!({ "users": users }));
