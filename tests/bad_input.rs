@@ -498,6 +498,10 @@ pub(crate) fn corpus() -> Vec<Case> {
             &[&format!("line 6 of `{ACCOUNT}`: `_id` {ACCOUNT_ID} is also the `_id` of line 1")]),
         case("duplicate _id in account (set-password)", Zip(with_last_line(ACCOUNT, format!("{{\"_creationTime\":1.5,\"_id\":\"{ACCOUNT_ID}\",\"providerId\":\"credential\",\"userId\":\"u\"}}").as_bytes())), &["snapshot", "set-password", "{in}", "--email", "alice@example.com", "--password-hash", GOOD_HASH, "-o", "{out}"],
             &[&format!("line 6 of `{ACCOUNT}`: `_id` {ACCOUNT_ID} is also the `_id` of line 1")]),
+        case("duplicate _id in account (set-password dry run)", Zip(with_last_line(ACCOUNT, format!("{{\"_creationTime\":1.5,\"_id\":\"{ACCOUNT_ID}\",\"providerId\":\"credential\",\"userId\":\"u\"}}").as_bytes())), &["snapshot", "set-password", "{in}", "--email", "alice@example.com", "--password-hash", GOOD_HASH, "--dry-run"],
+            &[&format!("line 6 of `{ACCOUNT}`: `_id` {ACCOUNT_ID} is also the `_id` of line 1")]),
+        case("_id from another table in session (remove-user dry run)", Zip(with_last_line(SESSION, format!("{{\"_creationTime\":1.5,\"_id\":\"{ERIN_ID}\",\"userId\":\"u\"}}").as_bytes())), &["snapshot", "remove-user", "{in}", "--email", "alice@example.com", "--dry-run"],
+            &[&format!("line 3 of `{SESSION}`: `_id` {ERIN_ID} belongs to table number 10001, but `session` is table 10003")]),
         // ------------------------------------------------ other commands, other tables
         case("set-password: BOM in account", Zip(with_first_line(ACCOUNT, b"\xEF\xBB\xBF{}")), &["snapshot", "set-password", "{in}", "--email", "alice@example.com", "--password-hash", GOOD_HASH, "-o", "{out}"],
             &[&format!("line 1 of `{ACCOUNT}`: starts with a UTF-8 byte-order mark")]),

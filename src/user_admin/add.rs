@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::convex::{jsonl, ConvexId, Document, LineAction, Row, Snapshot, WriteOptions};
 
-use super::ids::{bad_row_id, checked, checked_keep, TableIds};
+use super::ids::{bad_row_id, check_ids, checked, checked_keep, TableIds};
 use super::lookup::find_by_email;
 use super::report::{ChangeKind, ChangeReport};
 use super::{normalize_email, UserAdminError};
@@ -254,23 +254,6 @@ pub fn add_user(
         report.written = true;
     }
     Ok(report)
-}
-
-/// Reads every row of `table` to check its `_id`s.
-fn check_ids(snapshot: &mut Snapshot, component: &str, table: &str) -> Result<(), UserAdminError> {
-    let c = snapshot.component(component)?;
-    if !snapshot.has_entry(&c.documents_entry(table)) {
-        return Ok(());
-    }
-    let mut ids = TableIds::new(table, c.table(table).map(|t| t.number));
-    let mut rows = snapshot.rows(component, table)?;
-    let entry = rows.entry().to_owned();
-    for row in &mut rows {
-        let row = row?;
-        ids.check(&row)
-            .map_err(|problem| bad_row_id(&entry, row.line, problem))?;
-    }
-    Ok(())
 }
 
 fn describe_fields(fields: &[(String, Value)]) -> String {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::convex::{ConvexId, LineAction, Row, RowEditorError, TableNumber};
+use crate::convex::{ConvexId, LineAction, Row, RowEditorError, Snapshot, TableNumber};
 
 use super::UserAdminError;
 
@@ -53,6 +53,27 @@ impl TableIds {
         }
         Ok(())
     }
+}
+
+/// Reads every row of `table` to check its `_id`s.
+pub(crate) fn check_ids(
+    snapshot: &mut Snapshot,
+    component: &str,
+    table: &str,
+) -> Result<(), UserAdminError> {
+    let c = snapshot.component(component)?;
+    if !snapshot.has_entry(&c.documents_entry(table)) {
+        return Ok(());
+    }
+    let mut ids = TableIds::new(table, c.table(table).map(|t| t.number));
+    let mut rows = snapshot.rows(component, table)?;
+    let entry = rows.entry().to_owned();
+    for row in &mut rows {
+        let row = row?;
+        ids.check(&row)
+            .map_err(|problem| bad_row_id(&entry, row.line, problem))?;
+    }
+    Ok(())
 }
 
 /// The error for a row [`TableIds::check`] refused.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::convex::{LineAction, Row, Snapshot, WriteOptions};
 
-use super::ids::checked;
+use super::ids::{bad_row_id, checked, TableIds};
 use super::lookup::find_by_email;
 use super::report::{ChangeKind, ChangeReport};
 use super::{normalize_email, UserAdminError};
@@ -65,8 +65,18 @@ pub fn remove_user(
         if !snapshot.has_entry(&snapshot.component(&component)?.documents_entry(table)) {
             continue;
         }
-        for row in snapshot.rows(&component, table)? {
+        let number = snapshot
+            .component(&component)?
+            .table(table)
+            .map(|t| t.number);
+        let mut ids = TableIds::new(table, number);
+        let mut rows = snapshot.rows(&component, table)?;
+        let entry = rows.entry().to_owned();
+        for row in &mut rows {
             let row = row?;
+            // Checked here too, so a dry run refuses what the write would.
+            ids.check(&row)
+                .map_err(|problem| bad_row_id(&entry, row.line, problem))?;
             let hit = if table == "user" {
                 row.id() == Some(user.id.as_str())
             } else {

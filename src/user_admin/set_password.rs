@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::convex::{jsonl, ConvexId, Document, LineAction, Row, Snapshot, WriteOptions};
 
-use super::ids::{checked, checked_keep};
+use super::ids::{check_ids, checked, checked_keep};
 use super::lookup::find_by_email;
 use super::report::{ChangeKind, ChangeReport};
 use super::{normalize_email, UserAdminError};
@@ -41,6 +41,11 @@ pub fn set_password(
     // Which credential account to change: the first, as Better Auth 1.6 reads it.
     let mut target: Option<(u64, String, Option<String>)> = None;
     let has_account_table = snapshot.component(&component)?.table("account").is_some();
+    if has_account_table && dest.is_none() {
+        // A real write checks the account rows as it copies them; a dry run
+        // must find the same problems.
+        check_ids(&mut snapshot, &component, "account")?;
+    }
     if has_account_table {
         for row in snapshot.rows(&component, "account")? {
             let row = row?;
