@@ -1,7 +1,8 @@
 //! Add a user to a generated export of a million component users, streaming.
 //! Too slow for the normal suite; run with
 //! `cargo test --release --test convex_large -- --ignored --nocapture`
-//! (`BASCRYPT_LARGE_USERS=…` to change the size).
+//! (`BASCRYPT_LARGE_USERS=…` to change the size, `BASCRYPT_LARGE_LEVEL=1` for
+//! faster Deflate).
 
 use std::time::Instant;
 
@@ -95,7 +96,13 @@ fn add_user_to_a_million_user_export() {
         })),
     )
     .unwrap();
-    let summary = edit.write(&output, WriteOptions::default()).unwrap();
+    let options = WriteOptions {
+        compression_level: std::env::var("BASCRYPT_LARGE_LEVEL")
+            .ok()
+            .and_then(|v| v.parse().ok()),
+        ..WriteOptions::default()
+    };
+    let summary = edit.write(&output, options).unwrap();
     assert_eq!(summary.tables[0].appended, 1);
     eprintln!(
         "add-user: scan {scanned:.1?}, total {:.1?}, output {:.1} MB, peak RSS {:?} MiB",
