@@ -572,3 +572,34 @@ fn nested_components_are_found() {
     let err = snapshot.component("betterAuth").unwrap_err();
     assert!(err.to_string().contains("`a`, `a/b`"), "{err}");
 }
+
+#[test]
+fn dry_run_counts_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample_zip(dir.path());
+    let mut edit = Snapshot::open(&input).unwrap().edit();
+    edit.edit_rows("betterAuth", "account", |row| {
+        Ok(if row.str_field("providerId") == Some("google") {
+            LineAction::Drop
+        } else {
+            LineAction::Keep
+        })
+    })
+    .unwrap();
+    let summary = edit.dry_run().unwrap();
+    assert_eq!(summary.tables[0].dropped, 2);
+    assert_eq!(summary.tables[0].kept, 3);
+    let files: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "only the input");
+}
+
+#[test]
+fn oversized_rows_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample_zip(dir.path());
+    let mut edit = Snapshot::open(&input).unwrap().edit();
+    let mut doc = Document::new();
+    doc.insert("blob".into(), json!("x".repeat(1 << 20)));
+    let err = edit.append("", "todos", doc).unwrap_err();
+    assert!(err.to_string().contains("at most 1 MiB"), "{err}");
+}

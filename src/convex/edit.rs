@@ -89,21 +89,31 @@ struct PendingTable<'a> {
 /// Costs: the edited tables are decompressed, streamed and recompressed;
 /// memory holds only the current line and the rows to append.
 ///
-/// ```no_run
+/// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use bascrypt::convex::{jsonl, ConvexId, LineAction, Snapshot, WriteOptions};
+/// use bascrypt::convex::{fixture, jsonl, ConvexId, LineAction, Snapshot, WriteOptions};
 /// use serde_json::json;
+/// # let dir = tempfile::tempdir()?;
+/// # let input = dir.path().join("snapshot.zip");
+/// # fixture::zip_directory("tests/fixtures/sample-export".as_ref(), &input)?;
+/// # let output = dir.path().join("out.zip");
 ///
-/// let snapshot = Snapshot::open("snapshot.zip".as_ref())?;
+/// let snapshot = Snapshot::open(&input)?;
 /// let mut edit = snapshot.edit();
+///
+/// // A new table gets the next free number; rows carry it in their `_id`.
 /// let number = edit.ensure_table("", "auditLog")?;
 /// let mut doc = jsonl::Document::new();
 /// doc.insert("_id".into(), json!(ConvexId::new(number, &mut rand::rng()).to_string()));
 /// doc.insert("_creationTime".into(), jsonl::now_creation_time());
 /// doc.insert("event".into(), json!("admin created"));
 /// edit.append("", "auditLog", doc)?;
+///
+/// // Sign everyone out: drop every session row.
 /// edit.edit_rows("betterAuth", "session", |_row| Ok(LineAction::Drop))?;
-/// let summary = edit.write("out.zip".as_ref(), WriteOptions::default())?;
+///
+/// let summary = edit.write(&output, WriteOptions::default())?;
+/// assert_eq!(summary.tables[1].dropped, 2);
 /// # Ok(()) }
 /// ```
 pub struct SnapshotEdit<'a> {
@@ -286,6 +296,13 @@ impl<'a> SnapshotEdit<'a> {
             })?;
             Ok(summary)
         })
+    }
+
+    /// Runs every edit as [`SnapshotEdit::write`] would (editors, checks,
+    /// counts) but writes nothing: for `--dry-run`. Costs the same time as a
+    /// write, and no disk.
+    pub fn dry_run(self) -> Result<EditSummary, SnapshotError> {
+        self.write_into(Discard::default())
     }
 
     /// Writes the edited snapshot into any seekable writer (a `Cursor`, a file
@@ -549,6 +566,38 @@ impl<'a> SnapshotEdit<'a> {
 
 const DEFAULT_LEVEL: u8 = 6;
 
+/// A writer that keeps only its length and position, so the ZIP writer can
+/// seek back to patch headers while nothing is stored.
+#[derive(Default)]
+struct Discard {
+    position: u64,
+    len: u64,
+}
+
+impl Write for Discard {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.position += buf.len() as u64;
+        self.len = self.len.max(self.position);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Seek for Discard {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            io::SeekFrom::Start(n) => Some(n),
+            io::SeekFrom::End(d) => self.len.checked_add_signed(d),
+            io::SeekFrom::Current(d) => self.position.checked_add_signed(d),
+        };
+        self.position = target.ok_or_else(|| io::Error::other("seek before start"))?;
+        Ok(self.position)
+    }
+}
+
 /// The `generated_schema.jsonl` current exports write for every table.
 pub const GENERATED_SCHEMA: &[u8] = b"\"uniform\"\n";
 
@@ -589,6 +638,10 @@ fn zip_error(entry: &str, error: zip::result::ZipError) -> SnapshotError {
     entry_error(entry, source)
 }
 
+/// Convex's document size limit. Its own measure differs a little from the
+/// JSON length, so this only catches the clearly oversized.
+const MAX_DOCUMENT_BYTES: usize = 1 << 20;
+
 /// What `npx convex import` would refuse in a document we are about to write.
 fn check_new_document(
     document: &Document,
@@ -625,6 +678,12 @@ fn check_new_document(
                 "`_creationTime` must be a float in milliseconds with a fraction or `.0`, e.g. 1750222681271.0, not {time}"
             ));
         }
+    }
+    let size = jsonl::encode_document(document).len();
+    if size > MAX_DOCUMENT_BYTES {
+        return refuse(format!(
+            "it is {size} bytes as JSON; Convex documents are at most 1 MiB"
+        ));
     }
     if let Some(field) = document
         .keys()
