@@ -1,4 +1,4 @@
-//! bascrypt: Better Auth credential passwords, checked and written exactly as Better Auth does.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
@@ -6,3 +6,4 @@ pub mod auth_rows;
 pub mod convex;
 pub mod kdf;
 pub mod password;
+pub mod user_admin;

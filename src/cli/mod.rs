@@ -2,6 +2,7 @@
 
 mod password_cmds;
 mod secret_input;
+mod snapshot_cmds;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,10 @@ enum Command {
     ///
     /// Exit 0: acceptable; 1: not.
     Inspect(password_cmds::InspectArgs),
+    /// Edit a Convex snapshot export (`npx convex export`): add a user, set a password, remove,
+    /// list. The output imports with `npx convex import --replace-all`.
+    #[command(subcommand)]
+    Snapshot(Box<snapshot_cmds::SnapshotCommand>),
 }
 
 /// Where the password comes from. No flag ever takes the password itself.
@@ -100,6 +105,7 @@ pub fn run() -> ExitCode {
         Command::Hash(a) => (a.output.json, password_cmds::hash(a)),
         Command::Verify(a) => (a.output.json, password_cmds::verify(a)),
         Command::Inspect(a) => (a.output.json, password_cmds::inspect(a)),
+        Command::Snapshot(c) => (c.json(), snapshot_cmds::run(*c)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,416 @@
+//! `snapshot add-user | set-password | remove-user | users`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+
+use bascrypt::convex::{Snapshot, WriteOptions};
+use bascrypt::password::{self, Params, Verdict};
+use bascrypt::user_admin::{
+    self, field_value, AppRow, ChangeReport, CredentialState, NewUser, RemoveUser,
+};
+
+use super::secret_input::{read_password, Source};
+use super::OutputArgs;
+
+#[derive(Subcommand)]
+pub enum SnapshotCommand {
+    /// Add an email + password user (component `user` + `credential` account), and optionally
+    /// a linked row in the app's own table.
+    AddUser(AddUserArgs),
+    /// Replace the password of a user's credential account (adding one if the user has none).
+    SetPassword(SetPasswordArgs),
+    /// Remove a user with their accounts, sessions and other component rows.
+    RemoveUser(RemoveUserArgs),
+    /// List the component's users: email, verified, providers, and whether the hash can work.
+    Users(UsersArgs),
+    /// Zip an unpacked export directory back into an export ZIP, in the order and encoding
+    /// `npx convex export` uses.
+    Pack(PackArgs),
+}
+
+#[derive(Args)]
+pub struct PackArgs {
+    /// The unpacked export (holding `_tables/documents.jsonl`).
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// The ZIP to write.
+    #[arg(short = 'o', long = "output", value_name = "OUT.zip")]
+    out: PathBuf,
+    /// Replace OUT.zip if it exists.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct Common {
+    /// The export ZIP (`npx convex export --path snapshot.zip`).
+    #[arg(value_name = "SNAPSHOT.zip")]
+    snapshot: PathBuf,
+    /// The Better Auth component's mount path (nested: `a/b`).
+    #[arg(long, default_value = user_admin::DEFAULT_COMPONENT, value_name = "NAME")]
+    component: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct WriteArgs {
+    /// Where to write the edited export (never the input itself).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUT.zip",
+        required_unless_present = "dry_run"
+    )]
+    out: Option<PathBuf>,
+    /// Replace OUT.zip if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Print what would change and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Args)]
+pub struct NewPasswordArgs {
+    /// Read the password from standard input (one trailing newline is stripped)
+    /// instead of prompting.
+    #[arg(long, conflicts_with = "password_hash")]
+    password_stdin: bool,
+    /// Store this ready `<salt>:<key>` value instead of hashing a password.
+    #[arg(long, value_name = "STORED")]
+    password_hash: Option<String>,
+    /// With --password-hash: store it even if Better Auth's default verify
+    /// cannot accept it (e.g. bcrypt, for an app with a custom verify).
+    #[arg(long, requires = "password_hash")]
+    allow_foreign_hash: bool,
+}
+
+#[derive(Args)]
+pub struct AddUserArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The user's email (stored lowercased, as Better Auth does).
+    #[arg(long)]
+    email: String,
+    /// The display name (default: the part of the email before '@').
+    #[arg(long)]
+    name: Option<String>,
+    /// Store emailVerified = false (default true).
+    #[arg(long)]
+    unverified: bool,
+    #[command(flatten)]
+    password: NewPasswordArgs,
+    /// Set a field on the component user row, e.g. `role=admin` for the admin plugin.
+    #[arg(long, value_name = "FIELD=VALUE")]
+    user_set: Vec<String>,
+    /// Also write (or link, when one with this email exists) a row in this app table.
+    #[arg(long, value_name = "TABLE")]
+    app_table: Option<String>,
+    /// A field of the app row; VALUE is a JSON literal (true, 3, "x") or else a string.
+    #[arg(long, value_name = "FIELD=VALUE", requires = "app_table")]
+    app_set: Vec<String>,
+    /// The app row's field that holds the component user's _id.
+    #[arg(long, value_name = "FIELD", default_value = "authId")]
+    app_link: String,
+    #[command(flatten)]
+    write: WriteArgs,
+}
+
+#[derive(Args)]
+pub struct SetPasswordArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The user's email.
+    #[arg(long)]
+    email: String,
+    #[command(flatten)]
+    password: NewPasswordArgs,
+    #[command(flatten)]
+    write: WriteArgs,
+}
+
+#[derive(Args)]
+pub struct RemoveUserArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The user's email.
+    #[arg(long)]
+    email: String,
+    /// Also remove the rows of this app table that link to the user.
+    #[arg(long, value_name = "TABLE")]
+    app_table: Option<String>,
+    /// The app table's link field.
+    #[arg(long, value_name = "FIELD", default_value = "authId")]
+    app_link: String,
+    #[command(flatten)]
+    write: WriteArgs,
+}
+
+#[derive(Args)]
+pub struct UsersArgs {
+    #[command(flatten)]
+    pub common: Common,
+}
+
+impl SnapshotCommand {
+    pub fn json(&self) -> bool {
+        match self {
+            SnapshotCommand::AddUser(a) => a.common.output.json,
+            SnapshotCommand::SetPassword(a) => a.common.output.json,
+            SnapshotCommand::RemoveUser(a) => a.common.output.json,
+            SnapshotCommand::Users(a) => a.common.output.json,
+            SnapshotCommand::Pack(a) => a.output.json,
+        }
+    }
+}
+
+pub fn run(cmd: SnapshotCommand) -> Result<u8> {
+    match cmd {
+        SnapshotCommand::AddUser(a) => add_user(a),
+        SnapshotCommand::SetPassword(a) => set_password(a),
+        SnapshotCommand::RemoveUser(a) => remove_user(a),
+        SnapshotCommand::Users(a) => users(a),
+        SnapshotCommand::Pack(a) => pack(a),
+    }
+}
+
+fn pack(a: PackArgs) -> Result<u8> {
+    if !a.dir.join("_tables/documents.jsonl").is_file() {
+        bail!(
+            "{}: not an unpacked Convex export (no _tables/documents.jsonl inside)",
+            a.dir.display()
+        );
+    }
+    if a.out.exists() && !a.force {
+        bail!(
+            "{}: already exists; pass --force to replace it",
+            a.out.display()
+        );
+    }
+    bascrypt::convex::fixture::zip_directory(&a.dir, &a.out)?;
+    // Read it back: what we hand over must open as an export.
+    let snapshot = open(&a.out)?;
+    let tables: usize = snapshot.components().iter().map(|c| c.tables().len()).sum();
+    if a.output.json {
+        println!(
+            "{}",
+            json!({ "output": a.out.display().to_string(), "components": snapshot.components().len(), "tables": tables })
+        );
+    } else {
+        println!(
+            "wrote {} ({} components, {} tables)",
+            a.out.display(),
+            snapshot.components().len(),
+            tables
+        );
+    }
+    Ok(0)
+}
+
+fn open(path: &Path) -> Result<Snapshot> {
+    Snapshot::open(path)
+        .with_context(|| format!("cannot use {} as a Convex export", path.display()))
+}
+
+/// The destination, checked before any slow work (hashing) happens.
+fn destination(w: &WriteArgs) -> Result<(Option<&Path>, WriteOptions)> {
+    let dest = if w.dry_run { None } else { w.out.as_deref() };
+    if let Some(d) = dest {
+        if d.exists() && !w.force {
+            bail!(
+                "{}: already exists; pass --force to replace it",
+                d.display()
+            );
+        }
+    }
+    Ok((dest, WriteOptions { force: w.force }))
+}
+
+/// The value to store: a fresh hash of a password read securely, or a given value.
+fn new_stored_value(p: &NewPasswordArgs) -> Result<(String, Vec<String>)> {
+    let mut notes = Vec::new();
+    if let Some(stored) = &p.password_hash {
+        let report = password::inspect(stored, &Params::BETTER_AUTH);
+        if report.verdict != Verdict::Acceptable {
+            let first = &report.findings[0];
+            if !p.allow_foreign_hash {
+                bail!("--password-hash: Better Auth's default verify cannot accept this value ({}: {}); pass --allow-foreign-hash if the app verifies it itself", first.code, first.message);
+            }
+            notes.push(format!("stored a value Better Auth's default verify cannot accept ({}), as --allow-foreign-hash asked", first.code));
+        }
+        return Ok((stored.clone(), notes));
+    }
+    let source = if p.password_stdin {
+        Source::Stdin
+    } else {
+        Source::Prompt { confirm: true }
+    };
+    let pw = read_password(source)?;
+    if let Some(w) = pw.length_warning() {
+        notes.push(w);
+    }
+    Ok((password::hash(pw.expose()).to_string(), notes))
+}
+
+/// [`new_stored_value`], deferred until the library has checked the snapshot.
+fn password_source<'a>(
+    p: &'a NewPasswordArgs,
+    notes: &'a mut Vec<String>,
+) -> user_admin::StoredPasswordSource<'a> {
+    Box::new(move || {
+        let (stored, more) = new_stored_value(p)?;
+        notes.extend(more);
+        Ok(stored)
+    })
+}
+
+fn parse_fields(items: &[String], flag: &str) -> Result<Vec<(String, Value)>> {
+    items
+        .iter()
+        .map(|item| {
+            let (k, v) = item.split_once('=').with_context(|| {
+                format!("{flag} {item:?}: expected FIELD=VALUE, e.g. isAdmin=true")
+            })?;
+            Ok((k.to_owned(), field_value(v)))
+        })
+        .collect()
+}
+
+fn add_user(a: AddUserArgs) -> Result<u8> {
+    let (dest, options) = destination(&a.write)?;
+    let snapshot = open(&a.common.snapshot)?;
+    let user_fields = parse_fields(&a.user_set, "--user-set")?;
+    let app_row = match &a.app_table {
+        Some(table) => Some(AppRow {
+            table: table.clone(),
+            link_field: a.app_link.clone(),
+            fields: parse_fields(&a.app_set, "--app-set")?,
+        }),
+        None => None,
+    };
+    let mut notes = Vec::new();
+    let user = NewUser {
+        email: a.email.clone(),
+        name: a.name.clone(),
+        email_verified: !a.unverified,
+        user_fields,
+        app_row,
+    };
+    let source = password_source(&a.password, &mut notes);
+    let mut report =
+        user_admin::add_user(snapshot, &a.common.component, &user, source, dest, options)?;
+    report.notes.extend(notes);
+    print_report(&report, dest, a.common.output.json);
+    Ok(0)
+}
+
+fn set_password(a: SetPasswordArgs) -> Result<u8> {
+    let (dest, options) = destination(&a.write)?;
+    let snapshot = open(&a.common.snapshot)?;
+    let mut notes = Vec::new();
+    let source = password_source(&a.password, &mut notes);
+    let mut report = user_admin::set_password(
+        snapshot,
+        &a.common.component,
+        &a.email,
+        source,
+        dest,
+        options,
+    )?;
+    report.notes.extend(notes);
+    print_report(&report, dest, a.common.output.json);
+    Ok(0)
+}
+
+fn remove_user(a: RemoveUserArgs) -> Result<u8> {
+    let (dest, options) = destination(&a.write)?;
+    let snapshot = open(&a.common.snapshot)?;
+    let request = RemoveUser {
+        email: a.email.clone(),
+        app_table: a.app_table.clone(),
+        app_link: a.app_link.clone(),
+    };
+    let report = user_admin::remove_user(snapshot, &a.common.component, &request, dest, options)?;
+    print_report(&report, dest, a.common.output.json);
+    Ok(0)
+}
+
+fn users(a: UsersArgs) -> Result<u8> {
+    let mut snapshot = open(&a.common.snapshot)?;
+    let users = user_admin::list_users(&mut snapshot, &a.common.component)?;
+    if a.common.output.json {
+        println!("{}", json!({ "users": users }));
+        return Ok(0);
+    }
+    let width = users
+        .iter()
+        .map(|u| u.email.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    println!(
+        "{:width$}  verified  providers             password",
+        "email"
+    );
+    for u in &users {
+        let state = match &u.credential {
+            CredentialState::NoCredentialAccount => "no credential account".to_string(),
+            CredentialState::NoPassword => "credential account without a password".to_string(),
+            CredentialState::Valid => "valid Better Auth hash".to_string(),
+            CredentialState::Invalid(code) => format!("cannot verify ({code})"),
+        };
+        println!(
+            "{:width$}  {:8}  {:20}  {}",
+            u.email,
+            if u.email_verified { "yes" } else { "no" },
+            if u.providers.is_empty() {
+                "-".to_string()
+            } else {
+                u.providers.join(",")
+            },
+            state
+        );
+    }
+    eprintln!("{} users", users.len());
+    Ok(0)
+}
+
+fn print_report(report: &ChangeReport, dest: Option<&Path>, json: bool) {
+    if json {
+        let mut v = serde_json::to_value(report).expect("serializable");
+        v["output"] = json!(dest.map(|d| d.display().to_string()));
+        println!("{v}");
+        return;
+    }
+    let verb = if report.written { "" } else { "would " };
+    for c in &report.changes {
+        let what = match c.kind {
+            user_admin::ChangeKind::Add => "add",
+            user_admin::ChangeKind::Update => "update",
+            user_admin::ChangeKind::Remove => "remove",
+        };
+        let place = if c.component.is_empty() {
+            c.table.clone()
+        } else {
+            format!("{}/{}", c.component, c.table)
+        };
+        println!("{verb}{what} {place} {}: {}", c.id, c.detail);
+    }
+    for n in &report.notes {
+        println!("note: {n}");
+    }
+    match dest {
+        Some(d) => println!(
+            "wrote {} (mode 0600); import it with: npx convex import --replace-all {}",
+            d.display(),
+            d.display()
+        ),
+        None => println!("dry run: nothing written"),
+    }
+}

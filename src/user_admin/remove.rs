@@ -1,0 +1,119 @@
+//! `remove-user`: the user, everything of theirs in the component, and optionally the app row.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::convex::{LineAction, Snapshot, WriteOptions};
+
+use super::lookup::find_by_email;
+use super::report::{ChangeKind, ChangeReport};
+use super::{normalize_email, UserAdminError};
+
+/// What to remove.
+#[derive(Clone, Debug)]
+pub struct RemoveUser {
+    /// The user's email (any case).
+    pub email: String,
+    /// Also remove the rows of this app table that link to the user.
+    pub app_table: Option<String>,
+    /// The app table's link field (`authId`).
+    pub app_link: String,
+}
+
+/// Removes the user with `request.email` from `component`: the `user` row and
+/// every row of the component's other tables whose `userId` is that user
+/// (accounts, sessions, two-factor, passkeys, …), plus the linked app rows
+/// when asked. Writes to `dest`, or only reports when `dest` is `None`.
+///
+/// Tables with nothing to remove are copied byte for byte.
+///
+/// # Errors
+/// No such user or several, or the snapshot cannot be read or written.
+pub fn remove_user(
+    mut snapshot: Snapshot,
+    component: &str,
+    request: &RemoveUser,
+    dest: Option<&Path>,
+    options: WriteOptions,
+) -> Result<ChangeReport, UserAdminError> {
+    let mut report = ChangeReport::default();
+    let email = normalize_email(&request.email)?;
+    let component = snapshot.component(component)?.name().to_owned();
+    let matches = find_by_email(&mut snapshot, &component, &email)?;
+    let user = if matches.exact.is_empty() && matches.case_only.len() == 1 {
+        let u = matches.case_only[0].clone();
+        report.notes.push(format!(
+            "matched the stored email {:?} (differs only by case)",
+            u.stored_email
+        ));
+        u
+    } else {
+        matches.the_user(&email)?
+    };
+    report.user_id = user.id.clone();
+
+    // Pass 1: which rows go, so untouched tables stay raw copies.
+    let mut doomed: BTreeMap<(String, String), Vec<(u64, String)>> = BTreeMap::new();
+    let tables: Vec<String> = snapshot
+        .component(&component)?
+        .tables()
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    for table in &tables {
+        if !snapshot.has_entry(&snapshot.component(&component)?.documents_entry(table)) {
+            continue;
+        }
+        for row in snapshot.rows(&component, table)? {
+            let row = row?;
+            let hit = if table == "user" {
+                row.id() == Some(user.id.as_str())
+            } else {
+                row.str_field("userId") == Some(user.id.as_str())
+            };
+            if hit {
+                doomed
+                    .entry((component.clone(), table.clone()))
+                    .or_default()
+                    .push((row.line, row.id().unwrap_or_default().to_owned()));
+            }
+        }
+    }
+    if let Some(app) = &request.app_table {
+        if snapshot.component("")?.table(app).is_some() {
+            for row in snapshot.rows("", app)? {
+                let row = row?;
+                if row.str_field(&request.app_link) == Some(user.id.as_str()) {
+                    doomed
+                        .entry((String::new(), app.clone()))
+                        .or_default()
+                        .push((row.line, row.id().unwrap_or_default().to_owned()));
+                }
+            }
+        } else {
+            report.notes.push(format!(
+                "the app has no table `{app}`; nothing removed there"
+            ));
+        }
+    }
+
+    let mut edit = snapshot.edit();
+    for ((comp, table), rows) in &doomed {
+        let lines: Vec<u64> = rows.iter().map(|(l, _)| *l).collect();
+        edit.edit_rows(comp, table, move |row| {
+            Ok(if lines.binary_search(&row.line).is_ok() {
+                LineAction::Drop
+            } else {
+                LineAction::Keep
+            })
+        })?;
+        for (line, id) in rows {
+            report.change(ChangeKind::Remove, comp, table, id, format!("line {line}"));
+        }
+    }
+    if let Some(dest) = dest {
+        edit.write(dest, options)?;
+        report.written = true;
+    }
+    Ok(report)
+}
