@@ -53,11 +53,10 @@ fn add_user(input: &Path, output: &Path, level: Option<u8>) {
         })),
     )
     .unwrap();
-    let options = WriteOptions {
-        force: true,
-        compression_level: level,
-    };
-    edit.write(output, options).unwrap();
+    if let Some(level) = level {
+        edit.set_compression_level(level);
+    }
+    edit.write(output, WriteOptions { force: true }).unwrap();
 }
 
 fn snapshot_edit(c: &mut Criterion) {

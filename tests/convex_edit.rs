@@ -328,38 +328,26 @@ fn output_never_replaces_the_input_and_needs_force() {
     let err = Snapshot::open(&input)
         .unwrap()
         .edit()
-        .write(
-            &input,
-            WriteOptions {
-                force: true,
-                ..Default::default()
-            },
-        )
+        .write(&input, WriteOptions { force: true })
         .unwrap_err();
     assert!(matches!(err, SnapshotError::SameAsInput { .. }), "{err}");
 
     // Through another spelling of the path and through a hard link.
     let other = dir.path().join(".").join("snapshot.zip");
     assert!(matches!(
-        Snapshot::open(&input).unwrap().edit().write(
-            &other,
-            WriteOptions {
-                force: true,
-                ..Default::default()
-            }
-        ),
+        Snapshot::open(&input)
+            .unwrap()
+            .edit()
+            .write(&other, WriteOptions { force: true }),
         Err(SnapshotError::SameAsInput { .. })
     ));
     let link = dir.path().join("link.zip");
     fs::hard_link(&input, &link).unwrap();
     assert!(matches!(
-        Snapshot::open(&input).unwrap().edit().write(
-            &link,
-            WriteOptions {
-                force: true,
-                ..Default::default()
-            }
-        ),
+        Snapshot::open(&input)
+            .unwrap()
+            .edit()
+            .write(&link, WriteOptions { force: true }),
         Err(SnapshotError::SameAsInput { .. })
     ));
     assert_eq!(fs::read(&input).unwrap(), original);
@@ -379,13 +367,7 @@ fn output_never_replaces_the_input_and_needs_force() {
     Snapshot::open(&input)
         .unwrap()
         .edit()
-        .write(
-            &existing,
-            WriteOptions {
-                force: true,
-                ..Default::default()
-            },
-        )
+        .write(&existing, WriteOptions { force: true })
         .unwrap();
     // With no changes, the copy holds the same entries.
     let (a, b) = (entries(&input), entries(&existing));

@@ -96,13 +96,13 @@ fn add_user_to_a_million_user_export() {
         })),
     )
     .unwrap();
-    let options = WriteOptions {
-        compression_level: std::env::var("BASCRYPT_LARGE_LEVEL")
-            .ok()
-            .and_then(|v| v.parse().ok()),
-        ..WriteOptions::default()
-    };
-    let summary = edit.write(&output, options).unwrap();
+    if let Some(level) = std::env::var("BASCRYPT_LARGE_LEVEL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        edit.set_compression_level(level);
+    }
+    let summary = edit.write(&output, WriteOptions::default()).unwrap();
     assert_eq!(summary.tables[0].appended, 1);
     eprintln!(
         "add-user: scan {scanned:.1?}, total {:.1?}, output {:.1} MB, peak RSS {:?} MiB",

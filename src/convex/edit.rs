@@ -35,10 +35,6 @@ type RowEditor<'a> = Box<dyn FnMut(&Row) -> Result<LineAction, RowEditorError> +
 pub struct WriteOptions {
     /// Replace an existing destination file (never the input itself).
     pub force: bool,
-    /// Deflate level (0–9) for the entries that are rewritten; `None` is 6,
-    /// the usual default. Level 1 writes about 2.5× faster and about 10%
-    /// larger, which matters only for tables of hundreds of thousands of rows.
-    pub compression_level: Option<u8>,
 }
 
 /// What happened to one table during a write.
@@ -144,6 +140,13 @@ fn is_valid_table_name(name: &str) -> bool {
 }
 
 impl<'a> SnapshotEdit<'a> {
+    /// Sets the Deflate level (0–9) of the entries that are rewritten; the
+    /// default is 6, as usual. Level 1 writes about 2.5× faster and about 10%
+    /// larger, which matters only for tables of hundreds of thousands of rows.
+    pub fn set_compression_level(&mut self, level: u8) {
+        self.compression_level = level.min(9);
+    }
+
     /// The snapshot being edited, e.g. to look up table numbers.
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
@@ -280,12 +283,7 @@ impl<'a> SnapshotEdit<'a> {
     ///
     /// Refuses when `dest` is the input (or a link to it), or exists and
     /// `options.force` is off. On error nothing is left at `dest`.
-    pub fn write(
-        mut self,
-        dest: &Path,
-        options: WriteOptions,
-    ) -> Result<EditSummary, SnapshotError> {
-        self.compression_level = options.compression_level.unwrap_or(DEFAULT_LEVEL);
+    pub fn write(self, dest: &Path, options: WriteOptions) -> Result<EditSummary, SnapshotError> {
         let input = self.snapshot.path().to_owned();
         write_atomically(dest, Some(&input), options.force, |file| {
             let out = self.write_zip(BufWriter::with_capacity(1 << 20, file))?;
@@ -409,7 +407,7 @@ impl<'a> SnapshotEdit<'a> {
         let large = source.size() > (3 << 30);
         Ok(SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(i64::from(self.compression_level.min(9))))
+            .compression_level(Some(i64::from(self.compression_level)))
             .unix_permissions(0o644)
             .large_file(large)
             .last_modified_time(source.last_modified().unwrap_or_default()))
