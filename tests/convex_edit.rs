@@ -585,3 +585,41 @@ fn oversized_rows_are_refused() {
     let err = edit.append("", "todos", doc).unwrap_err();
     assert!(err.to_string().contains("at most 1 MiB"), "{err}");
 }
+
+#[test]
+fn a_last_line_without_newline_is_kept_and_terminated_before_appending() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.zip");
+    let output = dir.path().join("out.zip");
+    let id = ConvexId::new(
+        bascrypt::convex::TableNumber::new(10001).unwrap(),
+        &mut rand::rng(),
+    );
+    let last = format!("{{\"_creationTime\":1.5,\"_id\":\"{id}\"}}");
+    write_zip(
+        &input,
+        &[
+            (
+                "_tables/documents.jsonl",
+                b"{\"name\":\"users\",\"id\":10001}\n",
+            ),
+            ("users/documents.jsonl", last.as_bytes()),
+        ],
+    );
+    let mut edit = Snapshot::open(&input).unwrap().edit();
+    edit.edit_rows("", "users", |_| Ok(LineAction::Keep))
+        .unwrap();
+    let new_id = ConvexId::new(id.table(), &mut rand::rng());
+    let mut doc = Document::new();
+    doc.insert("_id".into(), json!(new_id.to_string()));
+    edit.append("", "users", doc).unwrap();
+    edit.write(&output, WriteOptions::default()).unwrap();
+    let users = entries(&output)
+        .into_iter()
+        .find(|e| e.name == "users/documents.jsonl")
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(users.content).unwrap(),
+        format!("{last}\n{{\"_id\":\"{new_id}\"}}\n")
+    );
+}
