@@ -623,3 +623,22 @@ fn a_last_line_without_newline_is_kept_and_terminated_before_appending() {
         format!("{last}\n{{\"_id\":\"{new_id}\"}}\n")
     );
 }
+
+/// More than 65,535 entries (e.g. `--include-file-storage`) puts the count in
+/// the ZIP64 record; the duplicate check must read it there.
+#[test]
+fn zip64_entry_counts_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.zip");
+    let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("_tables/documents.jsonl", options).unwrap();
+    for i in 0..66_000 {
+        zip.start_file(format!("_storage/{i}.txt"), options)
+            .unwrap();
+    }
+    zip.finish().unwrap();
+    let snapshot = Snapshot::open(&path).unwrap();
+    assert_eq!(snapshot.entry_names().count(), 66_001);
+}
