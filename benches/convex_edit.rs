@@ -78,10 +78,10 @@ fn snapshot_edit(c: &mut Criterion) {
         })
     });
     g.bench_function("add-user (deflate 6)", |b| {
-        b.iter(|| add_user(&input, &output, None))
+        b.iter(|| add_user(&input, &output, Some(6)))
     });
-    g.bench_function("add-user (deflate 1)", |b| {
-        b.iter(|| add_user(&input, &output, Some(1)))
+    g.bench_function("add-user (default, deflate 1)", |b| {
+        b.iter(|| add_user(&input, &output, None))
     });
     g.finish();
 }

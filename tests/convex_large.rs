@@ -1,8 +1,8 @@
 //! Add a user to a generated export of a million component users, streaming.
 //! Too slow for the normal suite; run with
 //! `cargo test --release --test convex_large -- --ignored --nocapture`
-//! (`BASCRYPT_LARGE_USERS=…` to change the size, `BASCRYPT_LARGE_LEVEL=1` for
-//! faster Deflate).
+//! (`BASCRYPT_LARGE_USERS=…` to change the size, `BASCRYPT_LARGE_LEVEL=6` for
+//! the usual Deflate level instead of the default 1).
 
 use std::time::Instant;
 

@@ -140,9 +140,11 @@ fn is_valid_table_name(name: &str) -> bool {
 }
 
 impl<'a> SnapshotEdit<'a> {
-    /// Sets the Deflate level (0–9) of the entries that are rewritten; the
-    /// default is 6, as usual. Level 1 writes about 2.5× faster and about 10%
-    /// larger, which matters only for tables of hundreds of thousands of rows.
+    /// Sets the Deflate level (0–9) of the entries that are rewritten.
+    ///
+    /// The default is 1: on a million-user export, adding a user took 9 s at
+    /// level 1 against 50 s at level 6, for a ZIP 11% larger (156 vs 141 MB).
+    /// The importer reads any level; untouched entries keep their bytes.
     pub fn set_compression_level(&mut self, level: u8) {
         self.compression_level = level.min(9);
     }
@@ -562,7 +564,9 @@ impl<'a> SnapshotEdit<'a> {
     }
 }
 
-const DEFAULT_LEVEL: u8 = 6;
+/// Fast Deflate: rewriting big tables dominates an edit's time, and the
+/// importer does not care how well they are compressed.
+const DEFAULT_LEVEL: u8 = 1;
 
 /// A writer that keeps only its length and position, so the ZIP writer can
 /// seek back to patch headers while nothing is stored.
