@@ -29,6 +29,21 @@ pub enum SnapshotCommand {
     /// Zip an unpacked export directory back into an export ZIP, in the order and encoding
     /// `npx convex export` uses.
     Pack(PackArgs),
+    /// Write the sample export built into bascrypt (the repo's tests/fixtures/sample-export),
+    /// to try the other commands on.
+    Sample(SampleArgs),
+}
+
+#[derive(Args)]
+pub struct SampleArgs {
+    /// The ZIP to write.
+    #[arg(short = 'o', long = "output", value_name = "OUT.zip")]
+    out: PathBuf,
+    /// Replace OUT.zip if it exists.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Args)]
@@ -66,6 +81,18 @@ pub struct LimitArgs {
     /// Most entries in the ZIP.
     #[arg(long, value_name = "COUNT", default_value_t = 10_000_000)]
     max_entries: usize,
+}
+
+impl Default for LimitArgs {
+    fn default() -> Self {
+        let l = Limits::default();
+        LimitArgs {
+            max_line_bytes: l.max_line_bytes as u64,
+            max_entry_bytes: l.max_entry_bytes,
+            max_total_bytes: l.max_total_bytes,
+            max_entries: l.max_entries,
+        }
+    }
 }
 
 impl LimitArgs {
@@ -227,6 +254,7 @@ impl SnapshotCommand {
             SnapshotCommand::RemoveUser(a) => a.common.output.json,
             SnapshotCommand::Users(a) => a.common.output.json,
             SnapshotCommand::Pack(a) => a.output.json,
+            SnapshotCommand::Sample(a) => a.output.json,
         }
     }
 }
@@ -238,6 +266,16 @@ pub fn run(cmd: SnapshotCommand) -> Result<u8> {
         SnapshotCommand::RemoveUser(a) => remove_user(a),
         SnapshotCommand::Users(a) => users(a),
         SnapshotCommand::Pack(a) => pack(a),
+        SnapshotCommand::Sample(a) => {
+            if a.out.exists() && !a.force {
+                bail!(
+                    "{}: already exists; pass --force to replace it",
+                    a.out.display()
+                );
+            }
+            bascrypt::convex::fixture::write_sample_export(&a.out)?;
+            describe_written(&a.out, &LimitArgs::default(), a.output.json)
+        }
     }
 }
 
@@ -267,15 +305,12 @@ fn pack(a: PackArgs) -> Result<u8> {
         .tempfile_in(&out_dir)
         .with_context(|| format!("cannot create a temporary file in {}", out_dir.display()))?;
     bascrypt::convex::fixture::zip_directory(&a.dir, temp.path())?;
-    let snapshot = open(temp.path(), &a.limits).with_context(|| {
+    open(temp.path(), &a.limits).with_context(|| {
         format!(
             "{} does not make a Convex export; nothing written",
             a.dir.display()
         )
     })?;
-    let tables: usize = snapshot.components().iter().map(|c| c.tables().len()).sum();
-    let components = snapshot.components().len();
-    drop(snapshot);
     let persisted = if a.force {
         temp.persist(&a.out)
     } else {
@@ -284,16 +319,23 @@ fn pack(a: PackArgs) -> Result<u8> {
     persisted
         .map_err(|e| e.error)
         .with_context(|| format!("{}: cannot write", a.out.display()))?;
-    if a.output.json {
+    describe_written(&a.out, &a.limits, a.output.json)
+}
+
+/// Reads a written export back (what we hand over must open) and says what it holds.
+fn describe_written(out: &Path, limits: &LimitArgs, json_output: bool) -> Result<u8> {
+    let snapshot = open(out, limits)?;
+    let tables: usize = snapshot.components().iter().map(|c| c.tables().len()).sum();
+    if json_output {
         println!(
             "{}",
-            json!({ "output": a.out.display().to_string(), "components": components, "tables": tables })
+            json!({ "output": out.display().to_string(), "components": snapshot.components().len(), "tables": tables })
         );
     } else {
         println!(
             "wrote {} ({} components, {} tables)",
-            a.out.display(),
-            components,
+            out.display(),
+            snapshot.components().len(),
             tables
         );
     }
@@ -345,6 +387,18 @@ fn new_stored_value(p: &NewPasswordArgs) -> Result<(String, Vec<String>)> {
     Ok((password::hash(pw.expose()).to_string(), notes))
 }
 
+/// [`new_stored_value`], deferred until the library has checked the snapshot.
+fn password_source<'a>(
+    p: &'a NewPasswordArgs,
+    notes: &'a mut Vec<String>,
+) -> user_admin::StoredPasswordSource<'a> {
+    Box::new(move || {
+        let (stored, more) = new_stored_value(p)?;
+        notes.extend(more);
+        Ok(stored)
+    })
+}
+
 fn parse_fields(items: &[String], flag: &str) -> Result<Vec<(String, Value)>> {
     items
         .iter()
@@ -369,16 +423,17 @@ fn add_user(a: AddUserArgs) -> Result<u8> {
         }),
         None => None,
     };
-    let (stored_password, notes) = new_stored_value(&a.password)?;
+    let mut notes = Vec::new();
     let user = NewUser {
         email: a.email.clone(),
         name: a.name.clone(),
-        stored_password,
         email_verified: !a.unverified,
         user_fields,
         app_row,
     };
-    let mut report = user_admin::add_user(snapshot, &a.common.component, &user, dest, options)?;
+    let source = password_source(&a.password, &mut notes);
+    let mut report =
+        user_admin::add_user(snapshot, &a.common.component, &user, source, dest, options)?;
     report.notes.extend(notes);
     print_report(&report, dest, a.common.output.json);
     Ok(0)
@@ -387,12 +442,13 @@ fn add_user(a: AddUserArgs) -> Result<u8> {
 fn set_password(a: SetPasswordArgs) -> Result<u8> {
     let (dest, options) = destination(&a.write)?;
     let snapshot = open(&a.common.snapshot, &a.common.limits)?;
-    let (stored, notes) = new_stored_value(&a.password)?;
+    let mut notes = Vec::new();
+    let source = password_source(&a.password, &mut notes);
     let mut report = user_admin::set_password(
         snapshot,
         &a.common.component,
         &a.email,
-        &stored,
+        source,
         dest,
         options,
     )?;

@@ -70,3 +70,59 @@ pub fn node_json(dir: &Path, script: &str, arg: Option<&str>, input: &Value) -> 
     );
     serde_json::from_slice(&out.stdout).expect("the node script prints JSON")
 }
+
+/// One ZIP entry: its name, CRC, method, compressed bytes and content.
+pub struct RawEntry {
+    pub name: String,
+    pub crc: u32,
+    pub method: zip::CompressionMethod,
+    pub compressed: Vec<u8>,
+    pub content: Vec<u8>,
+}
+
+/// Every entry of the ZIP at `path`, in order.
+pub fn entries(path: &Path) -> Vec<RawEntry> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let mut compressed = Vec::new();
+        let (name, crc, method) = {
+            let mut raw = archive.by_index_raw(i).unwrap();
+            raw.read_to_end(&mut compressed).unwrap();
+            (raw.name().to_owned(), raw.crc32(), raw.compression())
+        };
+        let mut content = Vec::new();
+        archive
+            .by_index(i)
+            .unwrap()
+            .read_to_end(&mut content)
+            .unwrap();
+        out.push(RawEntry {
+            name,
+            crc,
+            method,
+            compressed,
+            content,
+        });
+    }
+    out
+}
+
+/// The sample export shipped in the repo, packed into `dir/name` with `bascrypt snapshot pack`.
+pub fn packed_sample(dir: &Path, name: &str) -> PathBuf {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample-export");
+    let out = dir.join(name);
+    let o = bascrypt(
+        &[
+            "snapshot",
+            "pack",
+            sample.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
