@@ -60,7 +60,6 @@ fuzz_target!(|data: &[u8]| {
     let user = NewUser {
         email: "fuzz@example.com".into(),
         name: None,
-        stored_password: STORED.into(),
         email_verified: true,
         user_fields: Vec::new(),
         app_row: None,
@@ -70,6 +69,7 @@ fuzz_target!(|data: &[u8]| {
             snapshot,
             user_admin::DEFAULT_COMPONENT,
             &user,
+            Box::new(|| Ok(STORED.to_owned())),
             None,
             Default::default(),
         );
