@@ -860,3 +860,43 @@ fn a_password_debug_print_is_redacted() {
         assert!(text.contains("<redacted>"), "{text}");
     }
 }
+
+#[test]
+fn a_huge_tables_list_is_linear_and_capped() {
+    use bascrypt::convex::{Snapshot, MAX_TABLES};
+    // The list is checked for repeated names and numbers; this was a linear
+    // search per line, quadratic in the list's length.
+    let list = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|i| format!("{{\"name\":\"t{i}\",\"id\":{}}}\n", 10001 + i))
+            .collect::<String>()
+            .into_bytes()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.zip");
+    fs::write(
+        &path,
+        with_entry("_tables/documents.jsonl", Some(&list(MAX_TABLES))),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let snapshot = Snapshot::open(&path).unwrap();
+    assert_eq!(snapshot.component("").unwrap().tables().len(), MAX_TABLES);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let c = case(
+        "more tables than the cap",
+        Input::Zip(with_entry(
+            "_tables/documents.jsonl",
+            Some(&list(MAX_TABLES + 1)),
+        )),
+        &add_user(),
+        &["line 100001 of `_tables/documents.jsonl`: more than 100000 tables in one component"],
+    );
+    let (_, problems) = run_case(&c);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
