@@ -39,6 +39,11 @@ pub(crate) unsafe trait Lanes: Copy {
     unsafe fn shuf2(self) -> Self;
     /// ... by three positions (pshufd 0x93).
     unsafe fn shuf3(self) -> Self;
+    /// Hints the CPU to pull the cache line at `p` in (a no-op where unsupported).
+    #[inline(always)]
+    fn prefetch(p: *const u8) {
+        let _ = p;
+    }
     /// Loads one 64-byte diagonal block from each of `LANES` lanes.
     ///
     /// # Safety
@@ -49,6 +54,19 @@ pub(crate) unsafe trait Lanes: Copy {
     /// # Safety
     /// `p[l]` for `l < LANES` must be writable for 64 bytes.
     unsafe fn store_block(x: &[Self; 4], p: &[*mut u8; MAX_LANES]);
+    /// [`Lanes::store_block`] bypassing the cache where the CPU can, for V
+    /// entries that will not be read again soon.
+    ///
+    /// # Safety
+    /// As [`Lanes::store_block`], and `p[l]` 64-byte aligned.
+    #[inline(always)]
+    unsafe fn store_block_nt(x: &[Self; 4], p: &[*mut u8; MAX_LANES]) {
+        // SAFETY: forwarded contract.
+        unsafe { Self::store_block(x, p) }
+    }
+    /// Orders earlier [`Lanes::store_block_nt`] stores before later loads.
+    #[inline(always)]
+    fn store_fence() {}
 }
 
 /// Salsa20/8 on `G` independent register groups in the diagonal layout.
@@ -128,7 +146,13 @@ pub(crate) type LanePtrs<P> = [[P; MAX_LANES]; 4];
 /// entries for groups `< G` and lanes `< L::LANES` point to 128·r readable /
 /// writable bytes; the CPU supports `L`'s features.
 #[inline(always)]
-pub(crate) unsafe fn block_mix<L: Lanes, const G: usize, const XOR: bool, const WRITE: bool>(
+pub(crate) unsafe fn block_mix<
+    L: Lanes,
+    const G: usize,
+    const XOR: bool,
+    const WRITE: bool,
+    const NT: bool,
+>(
     r: usize,
     x: *const [L; 4],
     y: *mut [L; 4],
@@ -139,23 +163,9 @@ pub(crate) unsafe fn block_mix<L: Lanes, const G: usize, const XOR: bool, const 
     // SAFETY: every pointer offset below stays within the 2r blocks of 64
     // bytes (or 2r registers per group) the caller vouches for.
     unsafe {
-        let load_in = |k: usize| -> [[L; 4]; G] {
-            core::array::from_fn(|g| {
-                let mut v = *x.add(k * G + g);
-                if XOR {
-                    let p: [*const u8; MAX_LANES] =
-                        core::array::from_fn(|l| vj[g][l].wrapping_add(k * BLOCK));
-                    let w = L::load_block(&p);
-                    for i in 0..4 {
-                        v[i] = v[i].xor(w[i]);
-                    }
-                }
-                v
-            })
-        };
-        let mut t = load_in(2 * r - 1);
+        let mut t = load_in::<L, G, XOR>(x, vj, 2 * r - 1);
         for k in 0..2 * r {
-            let inp = load_in(k);
+            let inp = load_in::<L, G, XOR>(x, vj, k);
             for g in 0..G {
                 for i in 0..4 {
                     t[g][i] = t[g][i].xor(inp[g][i]);
@@ -166,12 +176,72 @@ pub(crate) unsafe fn block_mix<L: Lanes, const G: usize, const XOR: bool, const 
             for g in 0..G {
                 *y.add(pos * G + g) = t[g];
                 if WRITE {
-                    let p: [*mut u8; MAX_LANES] =
-                        core::array::from_fn(|l| vout[g][l].wrapping_add(pos * BLOCK));
-                    L::store_block(&t[g], &p);
+                    let p = offset(&vout[g], pos * BLOCK);
+                    if NT {
+                        L::store_block_nt(&t[g], &p);
+                    } else {
+                        L::store_block(&t[g], &p);
+                    }
                 }
             }
         }
+    }
+}
+
+/// Input block `k` of BlockMix for every group: `x[k]`, xored with V_j's
+/// block `k` when `XOR`.
+///
+/// # Safety
+/// As [`block_mix`].
+#[inline(always)]
+unsafe fn load_in<L: Lanes, const G: usize, const XOR: bool>(
+    x: *const [L; 4],
+    vj: &LanePtrs<*const u8>,
+    k: usize,
+) -> [[L; 4]; G] {
+    // SAFETY: the G registers of block k sit side by side in x, and vj's
+    // entries are readable for 2r blocks (caller contract).
+    unsafe {
+        let mut v = x.add(k * G).cast::<[[L; 4]; G]>().read();
+        if XOR {
+            for g in 0..G {
+                let w = L::load_block(&offset(&vj[g], k * BLOCK));
+                for i in 0..4 {
+                    v[g][i] = v[g][i].xor(w[i]);
+                }
+            }
+        }
+        v
+    }
+}
+
+/// `p` with every lane pointer moved `by` bytes on (plain loops: a closure
+/// through `core::array::from_fn` is not always inlined into the
+/// `#[target_feature]` callers, and an outlined intrinsic is slow).
+#[inline(always)]
+pub(crate) fn offset<P: Copy + Offset>(p: &[P; MAX_LANES], by: usize) -> [P; MAX_LANES] {
+    let mut out = *p;
+    for q in out.iter_mut() {
+        *q = q.offset_by(by);
+    }
+    out
+}
+
+/// A raw pointer that can be moved on by some bytes.
+pub(crate) trait Offset {
+    /// `self + by`, with wrapping arithmetic (never dereferenced unless valid).
+    fn offset_by(self, by: usize) -> Self;
+}
+impl Offset for *const u8 {
+    #[inline(always)]
+    fn offset_by(self, by: usize) -> Self {
+        self.wrapping_add(by)
+    }
+}
+impl Offset for *mut u8 {
+    #[inline(always)]
+    fn offset_by(self, by: usize) -> Self {
+        self.wrapping_add(by)
     }
 }
 

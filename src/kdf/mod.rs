@@ -45,6 +45,10 @@ mod block_mix;
 mod romix;
 mod salsa;
 mod scratch;
+mod tuning;
+
+#[doc(hidden)]
+pub use tuning::set_nt_stores;
 
 use crate::password::Params;
 use scratch::Scratch;

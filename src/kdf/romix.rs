@@ -1,9 +1,11 @@
 //! ROMix for one or many independent hashes at once, and its per-backend entry points.
 
-use super::block_mix::{block_mix, shuffle_in, shuffle_out, LanePtrs, Lanes, MAX_LANES};
+use super::block_mix::{block_mix, offset, shuffle_in, shuffle_out, LanePtrs, Lanes, MAX_LANES};
 use super::salsa::BLOCK;
 use super::Backend;
 use core::mem::MaybeUninit;
+
+const PREFETCH: bool = true;
 
 /// ROMix of every buffer in `lanes` (each 128·r bytes, plain layout, in place),
 /// `G × L::LANES` of them at a time in SIMD lanes.
@@ -16,7 +18,7 @@ use core::mem::MaybeUninit;
 /// lane is 128·r bytes, `v` holds `lanes.len() · n · 128 · r` bytes and `n` is
 /// a power of two (checked by [`romix_lanes`]).
 #[inline(always)]
-unsafe fn romix<L: Lanes, const G: usize>(
+unsafe fn romix<L: Lanes, const G: usize, const NT: bool>(
     lanes: &mut [&mut [u8]],
     v: &mut [u8],
     n: usize,
@@ -32,17 +34,22 @@ unsafe fn romix<L: Lanes, const G: usize>(
         }
     }
     let vbase = v.as_mut_ptr();
-    let vregion: LanePtrs<*mut u8> = core::array::from_fn(|g| {
-        core::array::from_fn(|l| {
+    let mut vregion: LanePtrs<*mut u8> = [[vbase; MAX_LANES]; 4];
+    for (g, group) in vregion.iter_mut().enumerate() {
+        for (l, p) in group.iter_mut().enumerate() {
             let idx = g * L::LANES + l;
             let idx = if idx < real { idx } else { 0 };
-            vbase.wrapping_add(idx * region)
-        })
-    });
+            *p = vbase.wrapping_add(idx * region);
+        }
+    }
     let nothing: LanePtrs<*const u8> = [[core::ptr::null(); MAX_LANES]; 4];
     let nowhere: LanePtrs<*mut u8> = [[core::ptr::null_mut(); MAX_LANES]; 4];
     let at = |i: usize| -> LanePtrs<*mut u8> {
-        core::array::from_fn(|g| core::array::from_fn(|l| vregion[g][l].wrapping_add(i * entry)))
+        let mut out = vregion;
+        for group in out.iter_mut() {
+            *group = offset(group, i * entry);
+        }
+        out
     };
 
     let regs = 2 * r * G;
@@ -58,44 +65,53 @@ unsafe fn romix<L: Lanes, const G: usize>(
         let v0 = at(0);
         for k in 0..2 * r {
             for g in 0..G {
-                let p: [*const u8; MAX_LANES] =
-                    core::array::from_fn(|l| v0[g][l].add(k * BLOCK).cast_const());
+                let p = offset(&v0[g], k * BLOCK).map(<*mut u8>::cast_const);
                 xa.add(k * G + g).write(L::load_block(&p));
             }
         }
         // V[i] = X, X = BlockMix(X): the output lands in V[i + 1] directly.
         for i in 0..n - 1 {
-            block_mix::<L, G, false, true>(r, xa, xb, &nothing, &at(i + 1));
+            block_mix::<L, G, false, true, NT>(r, xa, xb, &nothing, &at(i + 1));
             core::mem::swap(&mut xa, &mut xb);
         }
-        block_mix::<L, G, false, false>(r, xa, xb, &nothing, &nowhere);
+        block_mix::<L, G, false, false, NT>(r, xa, xb, &nothing, &nowhere);
+        L::store_fence();
         core::mem::swap(&mut xa, &mut xb);
 
         // X = BlockMix(X ⊕ V_j), the xor fused into BlockMix's loads.
         let mask = n - 1;
         for _ in 0..n {
             let last = xa.add((2 * r - 1) * G).cast::<u32>();
-            let vj: LanePtrs<*const u8> = core::array::from_fn(|g| {
-                core::array::from_fn(|l| {
-                    if g < G && l < L::LANES {
-                        // Word 0 of row a of the last block is word 0 of
-                        // B_{2r-1}, scrypt's Integerify; a register group is
-                        // 16·LANES words and lane l starts at its word 4·l.
-                        let w = *last.add(g * 16 * L::LANES + l * 4);
-                        vregion[g][l].add((w as usize & mask) * entry).cast_const()
-                    } else {
-                        core::ptr::null()
+            let mut vj: LanePtrs<*const u8> = [[core::ptr::null(); MAX_LANES]; 4];
+            for g in 0..G {
+                for l in 0..L::LANES {
+                    // Word 0 of row a of the last block is word 0 of
+                    // B_{2r-1}, scrypt's Integerify; a register group is
+                    // 16·LANES words and lane l starts at its word 4·l.
+                    let w = *last.add(g * 16 * L::LANES + l * 4);
+                    vj[g][l] = vregion[g][l].add((w as usize & mask) * entry).cast_const();
+                }
+            }
+            // V_j is a random 128·r-byte entry, likely out of cache: ask for
+            // all of it now (BlockMix reads its last block first) rather
+            // than miss line after line.
+            if PREFETCH {
+                for g in 0..G {
+                    for l in 0..L::LANES {
+                        L::prefetch(vj[g][l].add(entry - BLOCK));
+                        for line in 0..entry / BLOCK - 1 {
+                            L::prefetch(vj[g][l].add(line * BLOCK));
+                        }
                     }
-                })
-            });
-            block_mix::<L, G, true, false>(r, xa, xb, &vj, &nowhere);
+                }
+            }
+            block_mix::<L, G, true, false, NT>(r, xa, xb, &vj, &nowhere);
             core::mem::swap(&mut xa, &mut xb);
         }
 
         for k in 0..2 * r {
             for g in 0..G {
-                let p: [*mut u8; MAX_LANES] = core::array::from_fn(|l| v0[g][l].add(k * BLOCK));
-                L::store_block(&*xa.add(k * G + g), &p);
+                L::store_block(&*xa.add(k * G + g), &offset(&v0[g], k * BLOCK));
             }
         }
     }
@@ -132,16 +148,21 @@ pub(crate) fn romix_lanes(
         "{backend:?} is not available on this CPU"
     );
     let k = lanes.len();
+    let nt = super::tuning::nt_stores(wide);
 
     macro_rules! pick_g {
         ($($f:ident)::+, $lanes_per_reg:expr) => {{
             // SAFETY: sizes checked above, features detected by is_available.
             unsafe {
-                match k.div_ceil($lanes_per_reg) {
-                    1 => $($f)::+::<1>(lanes, v, n, r),
-                    2 => $($f)::+::<2>(lanes, v, n, r),
-                    3 => $($f)::+::<3>(lanes, v, n, r),
-                    _ => $($f)::+::<4>(lanes, v, n, r),
+                match (k.div_ceil($lanes_per_reg), nt) {
+                    (1, false) => $($f)::+::<1, false>(lanes, v, n, r),
+                    (2, false) => $($f)::+::<2, false>(lanes, v, n, r),
+                    (3, false) => $($f)::+::<3, false>(lanes, v, n, r),
+                    (_, false) => $($f)::+::<4, false>(lanes, v, n, r),
+                    (1, true) => $($f)::+::<1, true>(lanes, v, n, r),
+                    (2, true) => $($f)::+::<2, true>(lanes, v, n, r),
+                    (3, true) => $($f)::+::<3, true>(lanes, v, n, r),
+                    (_, true) => $($f)::+::<4, true>(lanes, v, n, r),
                 }
             }
         }};
@@ -150,15 +171,15 @@ pub(crate) fn romix_lanes(
     match (backend, wide) {
         (Backend::Portable, false) => {
             // SAFETY: the portable backend needs no CPU feature; sizes checked above.
-            unsafe { romix::<super::block_mix::soft::Soft, 1>(lanes, v, n, r) }
+            unsafe { romix::<super::block_mix::soft::Soft, 1, false>(lanes, v, n, r) }
         }
         (Backend::Portable, true) => {
             // SAFETY: as above.
             unsafe {
                 if k == 1 {
-                    romix::<super::block_mix::soft::Soft, 1>(lanes, v, n, r)
+                    romix::<super::block_mix::soft::Soft, 1, false>(lanes, v, n, r)
                 } else {
-                    romix::<super::block_mix::soft::Soft, 2>(lanes, v, n, r)
+                    romix::<super::block_mix::soft::Soft, 2, false>(lanes, v, n, r)
                 }
             }
         }
@@ -197,53 +218,53 @@ mod x86_entry {
     use crate::kdf::block_mix::x86::{Avx2, Sse2, Xmm512, Zmm};
 
     #[target_feature(enable = "sse2")]
-    pub(super) unsafe fn sse2<const G: usize>(
+    pub(super) unsafe fn sse2<const G: usize, const NT: bool>(
         l: &mut [&mut [u8]],
         v: &mut [u8],
         n: usize,
         r: usize,
     ) {
         // SAFETY: forwarded contract of romix; SSE2 enabled here.
-        unsafe { romix::<Sse2, G>(l, v, n, r) }
+        unsafe { romix::<Sse2, G, NT>(l, v, n, r) }
     }
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn avx2_narrow<const G: usize>(
+    pub(super) unsafe fn avx2_narrow<const G: usize, const NT: bool>(
         l: &mut [&mut [u8]],
         v: &mut [u8],
         n: usize,
         r: usize,
     ) {
         // SAFETY: forwarded contract of romix; AVX2 implies SSE2.
-        unsafe { romix::<Sse2, G>(l, v, n, r) }
+        unsafe { romix::<Sse2, G, NT>(l, v, n, r) }
     }
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn avx2<const G: usize>(
+    pub(super) unsafe fn avx2<const G: usize, const NT: bool>(
         l: &mut [&mut [u8]],
         v: &mut [u8],
         n: usize,
         r: usize,
     ) {
         // SAFETY: forwarded contract of romix; AVX2 enabled here.
-        unsafe { romix::<Avx2, G>(l, v, n, r) }
+        unsafe { romix::<Avx2, G, NT>(l, v, n, r) }
     }
     #[target_feature(enable = "avx2,avx512f,avx512vl")]
-    pub(super) unsafe fn avx512_narrow<const G: usize>(
+    pub(super) unsafe fn avx512_narrow<const G: usize, const NT: bool>(
         l: &mut [&mut [u8]],
         v: &mut [u8],
         n: usize,
         r: usize,
     ) {
         // SAFETY: forwarded contract of romix; AVX-512F/VL enabled here.
-        unsafe { romix::<Xmm512, G>(l, v, n, r) }
+        unsafe { romix::<Xmm512, G, NT>(l, v, n, r) }
     }
     #[target_feature(enable = "avx2,avx512f,avx512vl")]
-    pub(super) unsafe fn avx512<const G: usize>(
+    pub(super) unsafe fn avx512<const G: usize, const NT: bool>(
         l: &mut [&mut [u8]],
         v: &mut [u8],
         n: usize,
         r: usize,
     ) {
         // SAFETY: forwarded contract of romix; AVX-512F enabled here.
-        unsafe { romix::<Zmm, G>(l, v, n, r) }
+        unsafe { romix::<Zmm, G, NT>(l, v, n, r) }
     }
 }

@@ -8,11 +8,12 @@
 
 use std::sync::Mutex;
 
-/// Buffers larger than this are unmapped after use instead of pooled, so one
-/// exotic parameter set does not pin gigabytes for the life of the process.
-const POOL_MAX_BYTES: usize = 1 << 30;
+/// The pool keeps at most this many bytes mapped between derivations, so one
+/// exotic parameter set does not pin gigabytes for the life of the process
+/// (a 2-thread AVX-512 batch at Better Auth's parameters keeps 1 GiB).
+const POOL_MAX_BYTES: usize = 2 << 30;
 
-/// Pooled buffers, largest last.
+/// Pooled buffers, smallest first.
 static POOL: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
 
 const HUGE_PAGE: usize = 2 << 20;
@@ -77,29 +78,25 @@ impl Scratch {
         unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
     }
 
-    /// Takes a buffer of at least `len` bytes from the pool, or maps one.
+    /// Takes the smallest pooled buffer of at least `len` bytes, or maps one.
     pub(crate) fn take(len: usize) -> Scratch {
         let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(i) = pool.iter().position(|s| s.len >= len) {
-            return pool.swap_remove(i);
-        }
-        // A pooled buffer too small for this job would never fit one either:
-        // drop the smallest so the pool keeps about one buffer per thread.
-        if !pool.is_empty() {
-            pool.remove(0);
+            return pool.remove(i);
         }
         drop(pool);
         Scratch::map(len)
     }
 
-    /// Hands the buffer back for the next derivation.
+    /// Hands the buffer back for the next derivation; the smallest pooled
+    /// buffers are unmapped while the pool holds more than [`POOL_MAX_BYTES`].
     pub(crate) fn give_back(self) {
-        if self.len > POOL_MAX_BYTES {
-            return;
-        }
         let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
-        pool.push(self);
-        pool.sort_by_key(|s| s.len);
+        let at = pool.partition_point(|s| s.len < self.len);
+        pool.insert(at, self);
+        while pool.iter().map(|s| s.len).sum::<usize>() > POOL_MAX_BYTES && !pool.is_empty() {
+            pool.remove(0);
+        }
     }
 }
 

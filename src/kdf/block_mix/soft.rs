@@ -13,15 +13,29 @@ unsafe impl Lanes for Soft {
 
     #[inline(always)]
     unsafe fn add(self, o: Self) -> Self {
-        Soft(core::array::from_fn(|i| self.0[i].wrapping_add(o.0[i])))
+        let (a, b) = (self.0, o.0);
+        Soft([
+            a[0].wrapping_add(b[0]),
+            a[1].wrapping_add(b[1]),
+            a[2].wrapping_add(b[2]),
+            a[3].wrapping_add(b[3]),
+        ])
     }
     #[inline(always)]
     unsafe fn xor(self, o: Self) -> Self {
-        Soft(core::array::from_fn(|i| self.0[i] ^ o.0[i]))
+        let (a, b) = (self.0, o.0);
+        Soft([a[0] ^ b[0], a[1] ^ b[1], a[2] ^ b[2], a[3] ^ b[3]])
     }
     #[inline(always)]
     unsafe fn rol<const L: i32, const R: i32>(self) -> Self {
-        Soft(self.0.map(|w| w.rotate_left(L as u32)))
+        let [a, b, c, d] = self.0;
+        let l = L as u32;
+        Soft([
+            a.rotate_left(l),
+            b.rotate_left(l),
+            c.rotate_left(l),
+            d.rotate_left(l),
+        ])
     }
     #[inline(always)]
     unsafe fn shuf1(self) -> Self {
@@ -42,12 +56,14 @@ unsafe impl Lanes for Soft {
     unsafe fn load_block(p: &[*const u8; MAX_LANES]) -> [Self; 4] {
         // SAFETY: the caller vouches that p[0] is readable for 64 bytes.
         let bytes: [u8; 64] = unsafe { p[0].cast::<[u8; 64]>().read_unaligned() };
-        core::array::from_fn(|row| {
-            Soft(core::array::from_fn(|w| {
+        let mut rows = [Soft([0; 4]); 4];
+        for (row, r) in rows.iter_mut().enumerate() {
+            for (w, word) in r.0.iter_mut().enumerate() {
                 let o = row * 16 + w * 4;
-                u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]])
-            }))
-        })
+                *word = u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
+            }
+        }
+        rows
     }
     #[inline(always)]
     unsafe fn store_block(x: &[Self; 4], p: &[*mut u8; MAX_LANES]) {

@@ -14,6 +14,16 @@ use core::arch::x86_64::*;
 macro_rules! common_ops {
     ($add:ident, $xor:ident, $shuf:ident) => {
         #[inline(always)]
+        fn store_fence() {
+            // SAFETY: sfence has no preconditions.
+            unsafe { _mm_sfence() }
+        }
+        #[inline(always)]
+        fn prefetch(p: *const u8) {
+            // SAFETY: prefetching is a hint that never faults, for any address.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast()) }
+        }
+        #[inline(always)]
         unsafe fn add(self, o: Self) -> Self {
             // SAFETY: the feature is guaranteed by the trait contract.
             Self(unsafe { $add(self.0, o.0) })
@@ -63,6 +73,16 @@ macro_rules! xmm_block_io {
                 let q = p[0].cast::<__m128i>();
                 for (i, v) in x.iter().enumerate() {
                     _mm_storeu_si128(q.add(i), v.0);
+                }
+            }
+        }
+        #[inline(always)]
+        unsafe fn store_block_nt(x: &[Self; 4], p: &[*mut u8; MAX_LANES]) {
+            // SAFETY: p[0] is writable for 64 bytes and 64-byte aligned (caller contract).
+            unsafe {
+                let q = p[0].cast::<__m128i>();
+                for (i, v) in x.iter().enumerate() {
+                    _mm_stream_si128(q.add(i), v.0);
                 }
             }
         }
@@ -130,6 +150,18 @@ macro_rules! ymm_block_io {
                 _mm256_storeu_si256(p1.add(1), _mm256_permute2x128_si256::<0x31>(c, d));
             }
         }
+        #[inline(always)]
+        unsafe fn store_block_nt(x: &[Self; 4], p: &[*mut u8; MAX_LANES]) {
+            // SAFETY: p[0] and p[1] are writable for 64 bytes and 64-byte aligned.
+            unsafe {
+                let (p0, p1) = (p[0].cast::<__m256i>(), p[1].cast::<__m256i>());
+                let [a, b, c, d] = [x[0].0, x[1].0, x[2].0, x[3].0];
+                _mm256_stream_si256(p0, _mm256_permute2x128_si256::<0x20>(a, b));
+                _mm256_stream_si256(p0.add(1), _mm256_permute2x128_si256::<0x20>(c, d));
+                _mm256_stream_si256(p1, _mm256_permute2x128_si256::<0x31>(a, b));
+                _mm256_stream_si256(p1.add(1), _mm256_permute2x128_si256::<0x31>(c, d));
+            }
+        }
     };
 }
 
@@ -171,9 +203,13 @@ unsafe impl Lanes for Zmm {
     unsafe fn load_block(p: &[*const u8; MAX_LANES]) -> [Self; 4] {
         // SAFETY: p[0..4] are readable for 64 bytes (caller contract).
         unsafe {
-            let r: [__m512i; 4] = core::array::from_fn(|l| _mm512_loadu_si512(p[l].cast()));
-            let t = transpose4(r);
-            t.map(Self)
+            let t = transpose4([
+                _mm512_loadu_si512(p[0].cast()),
+                _mm512_loadu_si512(p[1].cast()),
+                _mm512_loadu_si512(p[2].cast()),
+                _mm512_loadu_si512(p[3].cast()),
+            ]);
+            [Self(t[0]), Self(t[1]), Self(t[2]), Self(t[3])]
         }
     }
     #[inline(always)]
@@ -183,6 +219,16 @@ unsafe impl Lanes for Zmm {
             let t = transpose4([x[0].0, x[1].0, x[2].0, x[3].0]);
             for l in 0..4 {
                 _mm512_storeu_si512(p[l].cast(), t[l]);
+            }
+        }
+    }
+    #[inline(always)]
+    unsafe fn store_block_nt(x: &[Self; 4], p: &[*mut u8; MAX_LANES]) {
+        // SAFETY: p[0..4] are writable for 64 bytes and 64-byte aligned.
+        unsafe {
+            let t = transpose4([x[0].0, x[1].0, x[2].0, x[3].0]);
+            for l in 0..4 {
+                _mm512_stream_si512(p[l].cast(), t[l]);
             }
         }
     }
