@@ -87,10 +87,24 @@ fn main() {
         if b == Backend::Portable && best != Backend::Portable {
             continue;
         }
-        for t in [1, threads] {
-            let count = t * kdf::batch_lanes(b);
+        // KDF_LANES=16,8 also tries other widths (default: the backend's own).
+        let widths: Vec<usize> = std::env::var("KDF_LANES")
+            .ok()
+            .map(|v| v.split(',').filter_map(|w| w.parse().ok()).collect())
+            .unwrap_or_else(|| vec![kdf::batch_lanes(b)]);
+        for (t, lanes) in [1, threads]
+            .into_iter()
+            .flat_map(|t| widths.iter().map(move |&w| (t, w)))
+        {
+            let lanes = lanes.min(kdf::batch_lanes(b));
+            let count = t * lanes;
+            let suffix = if lanes == kdf::batch_lanes(b) {
+                String::new()
+            } else {
+                format!(" ({lanes} lanes)")
+            };
             contenders.push((
-                format!("bascrypt batch {b:?}, {t} threads"),
+                format!("bascrypt batch {b:?}, {t} threads{suffix}"),
                 count,
                 Box::new(move |i| {
                     let pws: Vec<[u8; 16]> = (0..count as u64)
@@ -111,7 +125,7 @@ fn main() {
                             out,
                         })
                         .collect();
-                    kdf::derive_batch_with(b, 64, &Params::BETTER_AUTH, &mut jobs, t);
+                    kdf::derive_batch_with(b, lanes, &Params::BETTER_AUTH, &mut jobs, t);
                     std::hint::black_box(outs);
                 }),
             ));

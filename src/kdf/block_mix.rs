@@ -9,10 +9,17 @@
 //! carried side by side so that the out-of-order core overlaps their
 //! dependency chains. The backends live in `block_mix/`.
 
+// Indexed loops over the const G groups and lanes read like the algorithm
+// and unroll cleanly (the scrypt crate allows this lint for the same reason).
+#![allow(clippy::needless_range_loop)]
+
 use super::salsa::{BLOCK, PIVOT};
 
 pub(crate) mod soft;
+// The AVX-512 intrinsics are stable since Rust 1.89, above the crate's
+// declared rust-version (1.85): building this module needs 1.89 or newer.
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+#[allow(clippy::incompatible_msrv)]
 pub(crate) mod x86;
 
 /// Most hashes one register can carry (one per 128-bit lane of a 512-bit register).

@@ -1,5 +1,9 @@
 //! ROMix for one or many independent hashes at once, and its per-backend entry points.
 
+// Indexed loops over the const G groups and lanes read like the algorithm
+// and unroll cleanly (the scrypt crate allows this lint for the same reason).
+#![allow(clippy::needless_range_loop)]
+
 use super::block_mix::{block_mix, offset, shuffle_in, shuffle_out, LanePtrs, Lanes, MAX_LANES};
 use super::salsa::BLOCK;
 use super::Backend;

@@ -31,6 +31,7 @@ unsafe impl Send for Scratch {}
 
 impl Scratch {
     /// Maps `len` bytes of fresh zeroed memory.
+    #[cfg(unix)]
     fn map(len: usize) -> Scratch {
         let map_len = len
             .checked_add(HUGE_PAGE)
@@ -60,12 +61,31 @@ impl Scratch {
         let ptr = unsafe { base.add(offset) };
         // SAFETY: the range is inside our own mapping; madvise only changes
         // how the kernel backs it, and a failure (no THP) is harmless.
+        #[cfg(target_os = "linux")]
         unsafe {
             libc::madvise(ptr.cast(), len, libc::MADV_HUGEPAGE);
         }
         Scratch {
             base,
             map_len,
+            ptr,
+            len,
+        }
+    }
+
+    /// Allocates `len` bytes of zeroed memory, 64-byte aligned.
+    #[cfg(not(unix))]
+    fn map(len: usize) -> Scratch {
+        let layout = std::alloc::Layout::from_size_align(len, 64)
+            .expect("scrypt scratch size overflows usize");
+        // SAFETY: len > 0 (N ≥ 2, r ≥ 1); failure is checked below.
+        let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+        if ptr.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Scratch {
+            base: ptr,
+            map_len: len,
             ptr,
             len,
         }
@@ -101,6 +121,15 @@ impl Scratch {
 }
 
 impl Drop for Scratch {
+    #[cfg(not(unix))]
+    fn drop(&mut self) {
+        let layout = std::alloc::Layout::from_size_align(self.map_len, 64)
+            .expect("layout was valid when allocated");
+        // SAFETY: base was allocated in map() with this very layout.
+        unsafe { std::alloc::dealloc(self.base, layout) }
+    }
+
+    #[cfg(unix)]
     fn drop(&mut self) {
         // SAFETY: base/map_len are exactly what mmap returned and took, and
         // no slice borrowed from self outlives it.
