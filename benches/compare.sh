@@ -76,14 +76,17 @@ base1 = "scrypt crate, 1 thread"
 baseT = f"scrypt crate, {threads} threads"
 openssl = "Python hashlib.scrypt (OpenSSL)"
 print(f"scrypt N=16384 r=16 p=1 dkLen=64; {rounds} interleaved rounds, medians; "
-      f"batch rows: ms per hash = wall time of a batch / hashes in it ({threads} threads max)\n")
-print("| implementation | wall ms/hash | CPU ms/hash | wall ratio to scrypt crate (same threads) | wall ratio to OpenSSL (Python) |")
+      f"batch rows: ms per hash = time of a batch / hashes in it ({threads} threads max). "
+      "CPU = process CPU time, all threads: on a busy machine the wall figures "
+      "include waiting for a core, the CPU figures do not.\n")
+print("| implementation | wall ms/hash | CPU ms/hash | × scrypt crate (same threads), wall / CPU | × OpenSSL (Python), wall / CPU |")
 print("|---|---:|---:|---:|---:|")
 for name in order:
     w, c = med(wall[name]), med(cpu[name])
     threaded = ("threads" in name and not name.endswith(", 1 threads")) and "1 thread" not in name
     base = baseT if threaded and baseT in wall else base1
-    r1 = f"{w / med(wall[base]):.3f}" if base in wall else "–"
-    r2 = f"{w / med(wall[openssl]):.3f}" if openssl in wall and not threaded else "–"
+    ratio = lambda b: f"{w / med(wall[b]):.3f} / {c / med(cpu[b]):.3f}"
+    r1 = ratio(base) if base in wall else "–"
+    r2 = ratio(openssl) if openssl in wall and not threaded else "–"
     print(f"| {name} | {w:.2f} | {c:.2f} | {r1} | {r2} |")
 EOF
