@@ -9,8 +9,6 @@ use super::salsa::BLOCK;
 use super::Backend;
 use core::mem::MaybeUninit;
 
-const PREFETCH: bool = true;
-
 /// ROMix of every buffer in `lanes` (each 128·r bytes, plain layout, in place),
 /// `G × L::LANES` of them at a time in SIMD lanes.
 ///
@@ -99,13 +97,11 @@ unsafe fn romix<L: Lanes, const G: usize, const NT: bool>(
             // V_j is a random 128·r-byte entry, likely out of cache: ask for
             // all of it now (BlockMix reads its last block first) rather
             // than miss line after line.
-            if PREFETCH {
-                for g in 0..G {
-                    for l in 0..L::LANES {
-                        L::prefetch(vj[g][l].add(entry - BLOCK));
-                        for line in 0..entry / BLOCK - 1 {
-                            L::prefetch(vj[g][l].add(line * BLOCK));
-                        }
+            for g in 0..G {
+                for l in 0..L::LANES {
+                    L::prefetch(vj[g][l].add(entry - BLOCK));
+                    for line in 0..entry / BLOCK - 1 {
+                        L::prefetch(vj[g][l].add(line * BLOCK));
                     }
                 }
             }
