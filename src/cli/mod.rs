@@ -1,5 +1,6 @@
 //! The command line: parse arguments, call the library, print.
 
+mod batch_cmds;
 mod password_cmds;
 mod secret_input;
 mod snapshot_cmds;
@@ -36,6 +37,8 @@ enum Command {
     /// list. The output imports with `npx convex import --replace-all`.
     #[command(subcommand)]
     Snapshot(Box<snapshot_cmds::SnapshotCommand>),
+    /// Measure this machine: ms per hash, and hashes per second for 1..N threads.
+    Bench(batch_cmds::BenchArgs),
 }
 
 /// Where the password comes from. No flag ever takes the password itself.
@@ -106,6 +109,7 @@ pub fn run() -> ExitCode {
         Command::Verify(a) => (a.output.json, password_cmds::verify(a)),
         Command::Inspect(a) => (a.output.json, password_cmds::inspect(a)),
         Command::Snapshot(c) => (c.json(), snapshot_cmds::run(*c)),
+        Command::Bench(a) => (a.output.json, batch_cmds::bench(a)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
