@@ -306,7 +306,7 @@ pub fn bench(a: BenchArgs) -> Result<u8> {
     );
     println!(
         "threads  hashes/s  (batch mode, {} MiB per thread)",
-        lanes * params.memory_bytes() >> 20
+        (lanes * params.memory_bytes()) >> 20
     );
     for m in &rows {
         println!("{:7}  {:8.1}", m.threads, m.hashes_per_second());
