@@ -125,9 +125,16 @@ fn emit(
     writeln!(out, "{v}").context("writing standard output")
 }
 
-/// `hash --batch`: `{"password": "...", "salt": "..."?, "id": …?}` per line in,
-/// `{"hash": "..."}` or `{"error": "..."}` per line out, in order.
-pub fn hash(params: &Params, threads: usize) -> Result<u8> {
+/// A parsed line's password, its other input, and the `id` to echo.
+type Item<T> = (Password, T, Option<serde_json::Value>);
+
+/// The loop both batch modes share: read a chunk, parse each line, compute
+/// the good ones together, answer every line in order. Returns the worst code.
+fn run_batch<T>(
+    parse_line: impl Fn(&[u8], u64) -> Parsed<Item<T>>,
+    compute: impl Fn(&[(&str, &T)]) -> Vec<(serde_json::Value, u8)>,
+    unusable: impl Fn(String) -> serde_json::Value,
+) -> Result<u8> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let stdout = std::io::stdout();
@@ -138,115 +145,92 @@ pub fn hash(params: &Params, threads: usize) -> Result<u8> {
         if chunk.is_empty() {
             break;
         }
-        let parsed: Vec<Parsed<(Password, Salt, Option<serde_json::Value>)>> = chunk
-            .iter()
-            .map(|(n, raw)| {
-                match parse::<HashLine>(
-                    raw,
-                    *n,
-                    r#"{"password":"...","salt":"..."}"#,
-                    "password, optional salt and id",
-                ) {
-                    Parsed::Ok(l) => {
-                        let pw = Password::new(l.password);
-                        match l.salt.as_deref().map(Salt::parse).transpose() {
-                            Ok(salt) => Parsed::Ok((pw, salt.unwrap_or_else(Salt::random), l.id)),
-                            Err(e) => Parsed::Bad(format!("line {n}: salt: {e}"), l.id),
-                        }
-                    }
-                    Parsed::Bad(m, id) => Parsed::Bad(m, id),
-                }
-            })
-            .collect();
-        let jobs: Vec<(&str, Salt)> = parsed
+        let parsed: Vec<Parsed<Item<T>>> =
+            chunk.iter().map(|(n, raw)| parse_line(raw, *n)).collect();
+        let jobs: Vec<(&str, &T)> = parsed
             .iter()
             .filter_map(|p| match p {
-                Parsed::Ok((pw, salt, _)) => Some((pw.expose(), *salt)),
+                Parsed::Ok((pw, extra, _)) => Some((pw.expose(), extra)),
                 Parsed::Bad(..) => None,
             })
             .collect();
-        let mut hashes = password::hash_batch(&jobs, params, threads).into_iter();
+        let mut answers = compute(&jobs).into_iter();
+        drop(jobs);
         for p in parsed {
-            match p {
+            let (v, code, id) = match p {
                 Parsed::Ok((_, _, id)) => {
-                    let h = hashes.next().expect("one hash per good line");
-                    emit(&mut out, json!({ "hash": h.to_string() }), id)?;
+                    let (v, code) = answers.next().expect("one answer per good line");
+                    (v, code, id)
                 }
-                Parsed::Bad(message, id) => {
-                    worst = 2;
-                    emit(&mut out, json!({ "error": message }), id)?;
-                }
-            }
+                Parsed::Bad(message, id) => (unusable(message), 2, id),
+            };
+            worst = worst.max(code);
+            emit(&mut out, v, id)?;
         }
         out.flush()?;
     }
     Ok(worst)
 }
 
+/// `hash --batch`: `{"password": "...", "salt": "..."?, "id": …?}` per line in,
+/// `{"hash": "..."}` or `{"error": "..."}` per line out, in order.
+pub fn hash(params: &Params, threads: usize) -> Result<u8> {
+    let parse_line = |raw: &[u8], n: u64| match parse::<HashLine>(
+        raw,
+        n,
+        r#"{"password":"...","salt":"..."}"#,
+        "password, optional salt and id",
+    ) {
+        Parsed::Ok(l) => {
+            let pw = Password::new(l.password);
+            match l.salt.as_deref().map(Salt::parse).transpose() {
+                Ok(salt) => Parsed::Ok((pw, salt.unwrap_or_else(Salt::random), l.id)),
+                Err(e) => Parsed::Bad(format!("line {n}: salt: {e}"), l.id),
+            }
+        }
+        Parsed::Bad(m, id) => Parsed::Bad(m, id),
+    };
+    let compute = |jobs: &[(&str, &Salt)]| {
+        let jobs: Vec<(&str, Salt)> = jobs.iter().map(|(pw, salt)| (*pw, **salt)).collect();
+        password::hash_batch(&jobs, params, threads)
+            .into_iter()
+            .map(|h| (json!({ "hash": h.to_string() }), 0))
+            .collect()
+    };
+    run_batch(parse_line, compute, |message| json!({ "error": message }))
+}
+
 /// `verify --batch`: `{"password": "...", "hash": "...", "id": …?}` per line in,
 /// `{"match": bool, "verdict": …}` per line out, in order.
 pub fn verify(params: &Params, threads: usize) -> Result<u8> {
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let (mut line_no, mut worst) = (0u64, 0u8);
-    loop {
-        let chunk = read_chunk(&mut input, &mut line_no)?;
-        if chunk.is_empty() {
-            break;
-        }
-        let parsed: Vec<Parsed<(Password, String, Option<serde_json::Value>)>> = chunk
-            .iter()
-            .map(|(n, raw)| {
-                match parse::<VerifyLine>(
-                    raw,
-                    *n,
-                    r#"{"password":"...","hash":"..."}"#,
-                    "password, hash, optional id",
-                ) {
-                    Parsed::Ok(l) => Parsed::Ok((Password::new(l.password), l.hash, l.id)),
-                    Parsed::Bad(m, id) => Parsed::Bad(m, id),
-                }
+    let parse_line = |raw: &[u8], n: u64| match parse::<VerifyLine>(
+        raw,
+        n,
+        r#"{"password":"...","hash":"..."}"#,
+        "password, hash, optional id",
+    ) {
+        Parsed::Ok(l) => Parsed::Ok((Password::new(l.password), l.hash, l.id)),
+        Parsed::Bad(m, id) => Parsed::Bad(m, id),
+    };
+    let compute = |jobs: &[(&str, &String)]| {
+        let jobs: Vec<(&str, &str)> = jobs.iter().map(|(pw, h)| (*pw, h.as_str())).collect();
+        password::verify_batch(&jobs, params, threads)
+            .into_iter()
+            .map(|r| match r {
+                Ok(true) => (json!({ "match": true, "verdict": "match" }), 0),
+                Ok(false) => (json!({ "match": false, "verdict": "no-match" }), 1),
+                Err(e) => (
+                    json!({ "match": false, "verdict": "throws", "error": e.to_string() }),
+                    2,
+                ),
             })
-            .collect();
-        let jobs: Vec<(&str, &str)> = parsed
-            .iter()
-            .filter_map(|p| match p {
-                Parsed::Ok((pw, stored, _)) => Some((pw.expose(), stored.as_str())),
-                Parsed::Bad(..) => None,
-            })
-            .collect();
-        let mut results = password::verify_batch(&jobs, params, threads).into_iter();
-        for p in parsed {
-            let (v, id) = match p {
-                Parsed::Ok((_, _, id)) => match results.next().expect("one result per good line") {
-                    Ok(true) => (json!({ "match": true, "verdict": "match" }), id),
-                    Ok(false) => {
-                        worst = worst.max(1);
-                        (json!({ "match": false, "verdict": "no-match" }), id)
-                    }
-                    Err(e) => {
-                        worst = 2;
-                        (
-                            json!({ "match": false, "verdict": "throws", "error": e.to_string() }),
-                            id,
-                        )
-                    }
-                },
-                Parsed::Bad(message, id) => {
-                    worst = 2;
-                    (
-                        json!({ "match": false, "verdict": "unusable", "error": message }),
-                        id,
-                    )
-                }
-            };
-            emit(&mut out, v, id)?;
-        }
-        out.flush()?;
-    }
-    Ok(worst)
+            .collect()
+    };
+    run_batch(
+        parse_line,
+        compute,
+        |message| json!({ "match": false, "verdict": "unusable", "error": message }),
+    )
 }
 
 #[derive(Args)]

@@ -22,30 +22,14 @@ use crate::kdf::{derive_batch, Job};
 /// assert_eq!(out[1], hash_with_salt("b", &salt, &p));
 /// ```
 pub fn hash_batch(items: &[(&str, Salt)], params: &Params, threads: usize) -> Vec<StoredHash> {
-    let normalized: Vec<Zeroizing<String>> = items
+    let jobs: Vec<(&str, Option<&[u8]>)> = items
         .iter()
-        .map(|(pw, _)| Password::from(*pw).normalized())
+        .map(|(pw, salt)| (*pw, Some(salt.as_scrypt_input())))
         .collect();
-    let mut keys: Vec<Zeroizing<Vec<u8>>> = items
-        .iter()
-        .map(|_| Zeroizing::new(vec![0u8; params.key_len()]))
-        .collect();
-    let mut jobs: Vec<Job<'_>> = normalized
-        .iter()
+    derive_many(&jobs, params, threads)
+        .into_iter()
         .zip(items)
-        .zip(keys.iter_mut())
-        .map(|((pw, (_, salt)), key)| Job {
-            password: pw.as_bytes(),
-            salt: salt.as_scrypt_input(),
-            out: key.as_mut_slice(),
-        })
-        .collect();
-    derive_batch(params, &mut jobs, threads);
-    drop(jobs);
-    items
-        .iter()
-        .zip(keys)
-        .map(|((_, salt), key)| StoredHash::new(*salt, key.to_vec()))
+        .map(|(key, (_, salt))| StoredHash::new(*salt, key.expect("every job has a salt").to_vec()))
         .collect()
 }
 
@@ -70,37 +54,52 @@ pub fn verify_batch(
         .iter()
         .map(|(_, stored)| split_stored(stored))
         .collect();
-    let normalized: Vec<Zeroizing<String>> = items
-        .iter()
-        .map(|(pw, _)| Password::from(*pw).normalized())
-        .collect();
-    let mut keys: Vec<Zeroizing<Vec<u8>>> = items
-        .iter()
-        .map(|_| Zeroizing::new(vec![0u8; params.key_len()]))
-        .collect();
-    let mut jobs: Vec<Job<'_>> = normalized
+    let jobs: Vec<(&str, Option<&[u8]>)> = items
         .iter()
         .zip(&split)
-        .zip(keys.iter_mut())
-        .filter_map(|((pw, parts), key)| {
-            let (salt, _) = parts.as_ref().ok()?;
-            Some(Job {
-                password: pw.as_bytes(),
-                salt: salt.as_bytes(),
-                out: key.as_mut_slice(),
-            })
-        })
+        .map(|((pw, _), parts)| (*pw, parts.as_ref().ok().map(|(salt, _)| salt.as_bytes())))
         .collect();
-    derive_batch(params, &mut jobs, threads);
-    drop(jobs);
-    split
+    derive_many(&jobs, params, threads)
         .into_iter()
-        .zip(keys)
-        .map(|(parts, key)| {
+        .zip(split)
+        .map(|(key, parts)| {
             let (_, stored_key) = parts?;
+            let key = key.expect("a job ran for every usable value");
             Ok(bool::from(
                 to_hex(&key).as_slice().ct_eq(stored_key.as_bytes()),
             ))
         })
         .collect()
+}
+
+/// Derives the key of every `(password, Some(salt))` (NFKC first), skipping
+/// `None` salts, in one batch; keys live in buffers wiped on drop.
+fn derive_many(
+    items: &[(&str, Option<&[u8]>)],
+    params: &Params,
+    threads: usize,
+) -> Vec<Option<Zeroizing<Vec<u8>>>> {
+    let normalized: Vec<Zeroizing<String>> = items
+        .iter()
+        .map(|(pw, _)| Password::from(*pw).normalized())
+        .collect();
+    let mut keys: Vec<Option<Zeroizing<Vec<u8>>>> = items
+        .iter()
+        .map(|(_, salt)| salt.map(|_| Zeroizing::new(vec![0u8; params.key_len()])))
+        .collect();
+    let mut jobs: Vec<Job<'_>> = normalized
+        .iter()
+        .zip(items)
+        .zip(keys.iter_mut())
+        .filter_map(|((pw, (_, salt)), key)| {
+            Some(Job {
+                password: pw.as_bytes(),
+                salt: (*salt)?,
+                out: key.as_mut()?.as_mut_slice(),
+            })
+        })
+        .collect();
+    derive_batch(params, &mut jobs, threads);
+    drop(jobs);
+    keys
 }
