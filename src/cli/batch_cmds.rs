@@ -23,6 +23,27 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// The most memory a batch may hold at once, in MiB.
+const MAX_BATCH_MEMORY_MIB: usize = 8 * 1024;
+
+/// The thread count for a batch: as asked (or every core), checked against
+/// the memory it would take (threads x lanes x 128 * N * r).
+pub fn threads_for(params: &Params, requested: Option<usize>) -> Result<usize> {
+    let threads = match requested {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => n,
+        None => default_threads(),
+    };
+    let lanes = kdf::batch_lanes(kdf::Backend::best());
+    let mib = (params.memory_bytes() >> 20)
+        .saturating_mul(lanes)
+        .saturating_mul(threads);
+    if mib > MAX_BATCH_MEMORY_MIB {
+        bail!("{threads} threads x {lanes} hashes in flight x {} MiB each needs {mib} MiB; bascrypt refuses more than {MAX_BATCH_MEMORY_MIB} MiB: lower --threads", params.memory_bytes() >> 20);
+    }
+    Ok(threads)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HashLine {

@@ -7,7 +7,7 @@ use serde_json::json;
 use bascrypt::password::{self, Finding, Salt, Severity, Verdict};
 
 use super::batch_cmds;
-use super::secret_input::read_password;
+use super::secret_input::{read_new_password, read_password};
 use super::{OutputArgs, ParamsArgs, PasswordArgs};
 
 #[derive(Args)]
@@ -77,25 +77,24 @@ pub struct InspectArgs {
 pub fn hash(args: HashArgs) -> Result<u8> {
     let params = args.params.params()?;
     if args.batch {
-        return batch_cmds::hash(&params, threads(args.threads)?);
+        return batch_cmds::hash(&params, batch_cmds::threads_for(&params, args.threads)?);
     }
     let salt = match &args.salt {
         Some(text) => Salt::parse(text).context("--salt")?,
         None => Salt::random(),
     };
-    let pw = read_password(args.password.source(true))?;
-    let warning = pw.length_warning();
+    let (pw, warnings) = read_new_password(args.password.source(true))?;
     let stored = password::hash_with_salt(pw.expose(), &salt, &params);
     if args.output.json {
         let out = json!({
             "hash": stored.to_string(),
             "salt": salt.as_str(),
             "params": params_json(&params),
-            "warnings": warning.iter().collect::<Vec<_>>(),
+            "warnings": warnings,
         });
         println!("{out}");
     } else {
-        if let Some(w) = &warning {
+        for w in &warnings {
             eprintln!("bascrypt: warning: {w}");
         }
         println!("{stored}");
@@ -106,7 +105,7 @@ pub fn hash(args: HashArgs) -> Result<u8> {
 pub fn verify(args: VerifyArgs) -> Result<u8> {
     let params = args.params.params()?;
     if args.batch {
-        return batch_cmds::verify(&params, threads(args.threads)?);
+        return batch_cmds::verify(&params, batch_cmds::threads_for(&params, args.threads)?);
     }
     let stored = args.stored.as_deref().unwrap_or_default();
     let pw = read_password(args.password.source(false))?;
@@ -175,17 +174,6 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
         print_findings(&inspection.findings);
     }
     Ok(if inspection.is_acceptable() { 0 } else { 1 })
-}
-
-fn threads(requested: Option<usize>) -> Result<usize> {
-    match requested {
-        Some(0) => anyhow::bail!("--threads must be at least 1"),
-        Some(n) if n > 1024 => {
-            anyhow::bail!("--threads {n} is more than 1024; each thread needs hundreds of MiB")
-        }
-        Some(n) => Ok(n),
-        None => Ok(batch_cmds::default_threads()),
-    }
 }
 
 fn print_findings(findings: &[Finding]) {
