@@ -12,7 +12,7 @@ use bascrypt::user_admin::{
     self, field_value, AppRow, ChangeReport, CredentialState, NewUser, RemoveUser,
 };
 
-use super::secret_input::{read_password, Source};
+use super::secret_input::{read_new_password, Source};
 use super::OutputArgs;
 
 #[derive(Subcommand)]
@@ -380,10 +380,8 @@ fn new_stored_value(p: &NewPasswordArgs) -> Result<(String, Vec<String>)> {
     } else {
         Source::Prompt { confirm: true }
     };
-    let pw = read_password(source)?;
-    if let Some(w) = pw.length_warning() {
-        notes.push(w);
-    }
+    let (pw, warnings) = read_new_password(source)?;
+    notes.extend(warnings);
     Ok((password::hash(pw.expose()).to_string(), notes))
 }
 
