@@ -900,3 +900,39 @@ fn a_huge_tables_list_is_linear_and_capped() {
     let (_, problems) = run_case(&c);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn batch_lines_that_are_refused_never_echo_the_password() {
+    let secret = unique_password(3000);
+    let long = "b".repeat(2 << 20);
+    let input = format!(
+        "{{\"password\":\"{secret}\",\"salt\":5}}\n\
+         {{\"password\":\"{secret}\",\"bogus\":1}}\n\
+         \u{1}{secret}\n\
+         {{\"password\":\"{secret}\n\
+         [\"{secret}\"]\n\
+         {{\"password\":\"{secret}\\ud800\"}}\n"
+    );
+    let mut stdin = input.into_bytes();
+    stdin.extend_from_slice(b"\xff\xfe");
+    stdin.extend_from_slice(secret.as_bytes());
+    stdin.push(b'\n');
+    let out = common::bascrypt(&["hash", "--batch"], &stdin);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 7, "{text}");
+    for (i, line) in text.lines().enumerate() {
+        assert!(line.contains(&format!("line {}", i + 1)), "{line}");
+    }
+    assert_eq!(leaks(&out, &secret, None), Vec::<String>::new());
+
+    // A line past the limit ends the run with a message, without echoing it.
+    let stdin = format!("{{\"password\":\"{long}\",\"hash\":\"a:b\"}}\n");
+    let out = common::bascrypt(&["verify", "--batch"], stdin.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(out.stdout.len() + out.stderr.len() < 4096);
+    let stdin = format!("{{\"password\":\"{secret}\",\"hash\":5}}\n");
+    let out = common::bascrypt(&["verify", "--batch"], stdin.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(leaks(&out, &secret, None), Vec::<String>::new());
+}

@@ -83,6 +83,14 @@ fn parse<T: for<'de> Deserialize<'de>>(
     if line.len() > MAX_LINE {
         return Parsed::Bad(format!("line {number}: longer than {MAX_LINE} bytes"), None);
     }
+    // serde's derived structs also accept a JSON array, field by field in
+    // order, so `["pw"]` would hash "pw"; only an object is a line.
+    if !line.trim_ascii_start().starts_with(b"{") {
+        return Parsed::Bad(
+            format!("line {number}: not a JSON object; expected one object a line like {example}"),
+            None,
+        );
+    }
     match serde_json::from_slice::<T>(line) {
         Ok(v) => Parsed::Ok(v),
         // serde_json's message can quote the input; say where, never what.
