@@ -164,8 +164,11 @@ pub struct RemoveUserArgs {
     #[command(flatten)]
     pub common: Common,
     /// The user's email.
-    #[arg(long)]
-    email: String,
+    #[arg(long, required_unless_present = "user_id")]
+    email: Option<String>,
+    /// Pick the user by component `_id` instead (when several share an email).
+    #[arg(long, value_name = "ID")]
+    user_id: Option<String>,
     /// Also remove the rows of this app table that link to the user.
     #[arg(long, value_name = "TABLE")]
     app_table: Option<String>,
@@ -397,7 +400,8 @@ fn remove_user(a: RemoveUserArgs) -> Result<u8> {
     let (dest, options) = destination(&a.write, &a.common.snapshot)?;
     let snapshot = open(&a.common.snapshot)?;
     let request = RemoveUser {
-        email: a.email.clone(),
+        email: a.email.clone().unwrap_or_default(),
+        user_id: a.user_id.clone(),
         app_table: a.app_table.clone(),
         app_link: a.app_link.clone(),
     };

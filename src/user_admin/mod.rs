@@ -83,7 +83,7 @@ pub enum UserAdminError {
         hint: String,
     },
     /// More than one user has the email.
-    #[error("{count} users in `{entry}` have the email \"{email}\" (lines {lines}); remove the duplicates first")]
+    #[error("{count} users in `{entry}` have the email \"{email}\" (lines {lines}); remove the extra ones first with `bascrypt snapshot remove-user --user-id <_id>` (`snapshot users --json` lists the ids)")]
     AmbiguousEmail {
         /// The email.
         email: String,
