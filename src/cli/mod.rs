@@ -44,7 +44,7 @@ enum Command {
 /// Where the password comes from. No flag ever takes the password itself.
 #[derive(Args, Clone, Copy)]
 pub struct PasswordArgs {
-    /// Read the password from standard input (one trailing newline is stripped)
+    /// Read the password from standard input (one trailing \n or \r\n is stripped)
     /// instead of prompting.
     #[arg(long)]
     password_stdin: bool,
@@ -105,6 +105,7 @@ impl ParamsArgs {
 
 /// Output options every command shares.
 #[derive(Args, Clone, Copy)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Print one JSON object on standard output instead of text.
     #[arg(long)]

@@ -93,7 +93,7 @@ pub struct WriteArgs {
 
 #[derive(Args)]
 pub struct NewPasswordArgs {
-    /// Read the password from standard input (one trailing newline is stripped)
+    /// Read the password from standard input (one trailing \n or \r\n is stripped)
     /// instead of prompting.
     #[arg(long, conflicts_with = "password_hash")]
     password_stdin: bool,
