@@ -1,5 +1,6 @@
 //! The command line: parse arguments, call the library, print.
 
+mod doctor_cmd;
 mod password_cmds;
 mod secret_input;
 mod snapshot_cmds;
@@ -36,6 +37,10 @@ enum Command {
     /// list. The output imports with `npx convex import --replace-all`.
     #[command(subcommand)]
     Snapshot(snapshot_cmds::SnapshotCommand),
+    /// Say exactly why a login fails: for one email (--email) or the whole export.
+    ///
+    /// Exit 0: no error-level finding; 1: some; 2: the input is unusable.
+    Doctor(doctor_cmd::DoctorArgs),
 }
 
 /// Where the password comes from. No flag ever takes the password itself.
@@ -106,6 +111,7 @@ pub fn run() -> ExitCode {
         Command::Verify(a) => (a.output.json, password_cmds::verify(a)),
         Command::Inspect(a) => (a.output.json, password_cmds::inspect(a)),
         Command::Snapshot(c) => (c.json(), snapshot_cmds::run(c)),
+        Command::Doctor(a) => (a.output.json, doctor_cmd::run(a)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
