@@ -13,7 +13,9 @@ fn scan_with(b: &ExportBuilder, tweak: impl FnOnce(&mut DoctorOptions), limit: u
     let mut options = doctor_support::options(&zip);
     tweak(&mut options);
     let mut snapshot = Snapshot::open(&zip).unwrap();
-    scan(&mut snapshot, &options, limit, &mut |_| {}).unwrap().report
+    scan(&mut snapshot, &options, limit, &mut |_| {})
+        .unwrap()
+        .report
 }
 
 fn scan_of(b: &ExportBuilder) -> Report {
@@ -21,7 +23,9 @@ fn scan_of(b: &ExportBuilder) -> Report {
 }
 
 fn severity(r: &Report, code: Code) -> Severity {
-    r.group(code).unwrap_or_else(|| panic!("no {code}: {r:#?}")).severity
+    r.group(code)
+        .unwrap_or_else(|| panic!("no {code}: {r:#?}"))
+        .severity
 }
 
 /// Three password users linked from the app table, one Google user, sessions.
@@ -74,9 +78,24 @@ fn app_only_user_and_broken_authid_link() {
     let r = scan_of(&b);
     assert_eq!(r.count(Code::AppOnlyUser), 2, "{r:#?}");
     assert_eq!(r.count(Code::AppLinkBroken), 1);
-    let dave = r.group(Code::AppOnlyUser).unwrap().findings.iter().find(|f| f.email.as_deref() == Some("dave@example.com")).unwrap();
-    assert!(dave.fix.starts_with("bascrypt snapshot add-user "), "{}", dave.fix);
-    assert!(dave.fix.contains("--email dave@example.com --app-table users -o "), "{}", dave.fix);
+    let dave = r
+        .group(Code::AppOnlyUser)
+        .unwrap()
+        .findings
+        .iter()
+        .find(|f| f.email.as_deref() == Some("dave@example.com"))
+        .unwrap();
+    assert!(
+        dave.fix.starts_with("bascrypt snapshot add-user "),
+        "{}",
+        dave.fix
+    );
+    assert!(
+        dave.fix
+            .contains("--email dave@example.com --app-table users -o "),
+        "{}",
+        dave.fix
+    );
     assert!(r.has_errors());
 }
 
@@ -142,8 +161,16 @@ fn invalid_ids() {
     let r = scan_of(&b);
     let g = r.group(Code::InvalidId).unwrap_or_else(|| panic!("{r:#?}"));
     assert_eq!(g.count, 2);
-    assert!(g.findings[0].message.contains("not a valid Convex ID"), "{}", g.findings[0].message);
-    assert!(g.findings[1].message.contains("carries table number 10002"), "{}", g.findings[1].message);
+    assert!(
+        g.findings[0].message.contains("not a valid Convex ID"),
+        "{}",
+        g.findings[0].message
+    );
+    assert!(
+        g.findings[1].message.contains("carries table number 10002"),
+        "{}",
+        g.findings[1].message
+    );
     assert_eq!(g.findings[1].line, Some(6));
 }
 
@@ -155,7 +182,9 @@ fn duplicate_ids() {
     let dup_user = b.users[1].clone();
     b.users.push(dup_user);
     let r = scan_of(&b);
-    let g = r.group(Code::DuplicateId).unwrap_or_else(|| panic!("{r:#?}"));
+    let g = r
+        .group(Code::DuplicateId)
+        .unwrap_or_else(|| panic!("{r:#?}"));
     assert_eq!(g.count, 4, "both rows of each repeated _id: {g:#?}");
     let tables: Vec<&str> = g.findings.iter().map(|f| f.table.as_str()).collect();
     assert!(tables.contains(&"betterAuth/user") && tables.contains(&"betterAuth/account"));
@@ -173,15 +202,23 @@ fn integer_floats_in_uniform_exports_only() {
     ));
     b.credential(&id);
     let r = scan_of(&b);
-    let g = r.group(Code::IntegerFloat).unwrap_or_else(|| panic!("{r:#?}"));
+    let g = r
+        .group(Code::IntegerFloat)
+        .unwrap_or_else(|| panic!("{r:#?}"));
     assert_eq!(g.count, 2, "_creationTime and createdAt, not updatedAt");
-    assert!(g.findings.iter().any(|f| f.message.contains("fails outright")));
+    assert!(g
+        .findings
+        .iter()
+        .any(|f| f.message.contains("fails outright")));
     assert!(g.findings[0].fix.contains("1733000000000.0"));
 
     // The same number in a table whose schema is an old typed shape is fine.
     let mut b = clean();
     b.app_schema = "{\"type\":\"object\"}\n";
-    b.app_users.push(format!("{{\"_creationTime\":1733000000000,\"_id\":\"{}\",\"email\":\"alice@example.com\"}}", b.ids.next(APP)));
+    b.app_users.push(format!(
+        "{{\"_creationTime\":1733000000000,\"_id\":\"{}\",\"email\":\"alice@example.com\"}}",
+        b.ids.next(APP)
+    ));
     let r = scan_of(&b);
     assert_eq!(r.count(Code::IntegerFloat), 0, "{r:#?}");
 }
@@ -214,9 +251,17 @@ fn user_and_credential_row_faults() {
     b.users.push(line(&json!({"_creationTime": 1733000000000.5, "_id": onrow, "createdAt": T, "email": "onrow@example.com", "emailVerified": true, "name": "On", "password": GOOD, "updatedAt": T})));
     b.credential(&onrow);
     let bcrypt = b.user("bcrypt@example.com");
-    b.account(&bcrypt, "credential", Some("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"));
+    b.account(
+        &bcrypt,
+        "credential",
+        Some("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"),
+    );
     let empty = b.user("emptykey@example.com");
-    b.account(&empty, "credential", Some("00112233445566778899aabbccddeeff:"));
+    b.account(
+        &empty,
+        "credential",
+        Some("00112233445566778899aabbccddeeff:"),
+    );
     let nopw = b.user("nopw@example.com");
     b.account(&nopw, "credential", None);
     let mism = b.user("mism@example.com");
@@ -240,7 +285,11 @@ fn user_and_credential_row_faults() {
     // Account findings learn their user's email in the second pass, for the fix line.
     let foreign = &r.group(Code::ForeignHash).unwrap().findings[0];
     assert_eq!(foreign.email.as_deref(), Some("bcrypt@example.com"));
-    assert!(foreign.fix.contains("set-password") && foreign.fix.contains("--email bcrypt@example.com"), "{}", foreign.fix);
+    assert!(
+        foreign.fix.contains("set-password") && foreign.fix.contains("--email bcrypt@example.com"),
+        "{}",
+        foreign.fix
+    );
     assert!(r.findings().all(|f| !f.fix.contains("<EMAIL>")), "{r:#?}");
     // Worst first.
     let severities: Vec<Severity> = r.groups.iter().map(|g| g.severity).collect();

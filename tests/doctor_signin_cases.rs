@@ -28,9 +28,8 @@ fn case(name: &str) -> Value {
 fn run(case: &Value) -> (EmailDiagnosis, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut b = ExportBuilder::default();
-    let rows = |key: &str| -> Vec<String> {
-        case[key].as_array().unwrap().iter().map(line).collect()
-    };
+    let rows =
+        |key: &str| -> Vec<String> { case[key].as_array().unwrap().iter().map(line).collect() };
     b.users = rows("users");
     b.accounts = rows("accounts");
     b.app_users = rows("app_users");
@@ -67,13 +66,33 @@ fn check_case(case: &Value) -> EmailDiagnosis {
             v.version.as_str(),
             v.reason
         );
-        assert_eq!(v.log, want["log"].as_str(), "{name}: {} log", v.version.as_str());
+        assert_eq!(
+            v.log,
+            want["log"].as_str(),
+            "{name}: {} log",
+            v.version.as_str()
+        );
     }
     let reset = &case["expect"]["reset"];
-    assert_eq!(u64::from(d.password_reset.status), reset["status"].as_u64().unwrap(), "{name}: reset status");
-    assert_eq!(d.password_reset.email_sent, reset["email_sent"].as_bool().unwrap(), "{name}: reset email");
-    assert_eq!(d.password_reset.log, reset["log"].as_str(), "{name}: reset log");
-    assert!(d.findings.iter().all(|f| !f.fix.is_empty()), "{name}: every finding has a fix");
+    assert_eq!(
+        u64::from(d.password_reset.status),
+        reset["status"].as_u64().unwrap(),
+        "{name}: reset status"
+    );
+    assert_eq!(
+        d.password_reset.email_sent,
+        reset["email_sent"].as_bool().unwrap(),
+        "{name}: reset email"
+    );
+    assert_eq!(
+        d.password_reset.log,
+        reset["log"].as_str(),
+        "{name}: reset log"
+    );
+    assert!(
+        d.findings.iter().all(|f| !f.fix.is_empty()),
+        "{name}: every finding has a fix"
+    );
     d
 }
 
@@ -92,11 +111,18 @@ fn issue_case_1_app_only_admin() {
     let (d, zip) = run(&c);
     check_case(&c);
     assert!(d.has_errors());
-    let app_only = d.findings.iter().find(|f| f.code.as_str() == "app-only-user").unwrap();
+    let app_only = d
+        .findings
+        .iter()
+        .find(|f| f.code.as_str() == "app-only-user")
+        .unwrap();
     assert_eq!(app_only.table, "users");
     assert_eq!(
         app_only.fix,
-        format!("bascrypt snapshot add-user {zip} --email admin@example.com --app-table users -o {}", zip.replace(".zip", "-fixed.zip"))
+        format!(
+            "bascrypt snapshot add-user {zip} --email admin@example.com --app-table users -o {}",
+            zip.replace(".zip", "-fixed.zip")
+        )
     );
     assert!(d.has(bascrypt::doctor::Code::UserMissing));
 }
@@ -104,7 +130,11 @@ fn issue_case_1_app_only_admin() {
 #[test]
 fn issue_case_2_mixed_case_email() {
     let d = check_case(&case("email-case"));
-    let f = d.findings.iter().find(|f| f.code.as_str() == "email-case").unwrap();
+    let f = d
+        .findings
+        .iter()
+        .find(|f| f.code.as_str() == "email-case")
+        .unwrap();
     assert_eq!(f.email.as_deref(), Some("Ops.Lead@Example.com"));
     assert_eq!(f.line, Some(1));
     for v in &d.signin {
@@ -119,8 +149,16 @@ fn issue_case_3_bcrypt_is_a_server_error() {
     for v in &d.signin {
         assert_eq!(v.status, Some(500), "not 401: {}", v.reason);
     }
-    let f = d.findings.iter().find(|f| f.code.as_str() == "foreign-hash").unwrap();
-    assert!(f.fix.contains("bascrypt snapshot set-password"), "{}", f.fix);
+    let f = d
+        .findings
+        .iter()
+        .find(|f| f.code.as_str() == "foreign-hash")
+        .unwrap();
+    assert!(
+        f.fix.contains("bascrypt snapshot set-password"),
+        "{}",
+        f.fix
+    );
     assert!(f.fix.contains("--email migrated@example.com"), "{}", f.fix);
 }
 

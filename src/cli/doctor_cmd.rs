@@ -135,9 +135,7 @@ fn one_email(
         } else {
             format!("{}, but no email is ever sent", r.status)
         },
-        r.log
-            .map(|l| format!("; logs {l:?}"))
-            .unwrap_or_default()
+        r.log.map(|l| format!("; logs {l:?}")).unwrap_or_default()
     );
     println!();
     if d.findings.is_empty() {
@@ -178,7 +176,11 @@ fn print_finding(f: &Finding) {
     if let Some(email) = &f.email {
         place.push_str(&format!(" {email:?}"));
     }
-    println!("  {:<7} {:<22} {place}", f.severity.to_string(), f.code.as_str());
+    println!(
+        "  {:<7} {:<22} {place}",
+        f.severity.to_string(),
+        f.code.as_str()
+    );
     println!("          {}", f.message);
     if !f.fix.is_empty() {
         println!("          fix: {}", f.fix);
@@ -233,10 +235,7 @@ fn whole_export(a: &DoctorArgs, snapshot: &mut Snapshot, options: &DoctorOptions
     }
     for g in &report.groups {
         let more = if (g.findings.len() as u64) < g.count {
-            format!(
-                " (first {} shown; --limit N for more)",
-                g.findings.len()
-            )
+            format!(" (first {} shown; --limit N for more)", g.findings.len())
         } else {
             String::new()
         };

@@ -180,7 +180,10 @@ pub fn diagnose_email(
                 .is_some_and(|uid| users.iter().any(|(_, u)| u.id == uid));
             if theirs {
                 check_row(&info, &row, &mut c);
-                accounts.push((row.line, AccountRow::from_document(&Value::Object(row.document))));
+                accounts.push((
+                    row.line,
+                    AccountRow::from_document(&Value::Object(row.document)),
+                ));
             }
         }
         account_info = Some(info);
@@ -280,8 +283,11 @@ pub fn diagnose_email(
             .iter()
             .filter(|(_, a)| a.user_id.as_deref() == Some(user.id.as_str()))
             .collect();
-        let credentials: Vec<&(u64, AccountRow)> =
-            own.iter().copied().filter(|(_, a)| a.is_credential()).collect();
+        let credentials: Vec<&(u64, AccountRow)> = own
+            .iter()
+            .copied()
+            .filter(|(_, a)| a.is_credential())
+            .collect();
         if credentials.is_empty() {
             let providers: Vec<&str> = own
                 .iter()

@@ -42,7 +42,10 @@ impl Fixes<'_> {
     }
 
     fn out(&self) -> String {
-        format!("-o {}", shell_word(&fixed_name(&self.options.snapshot_name)))
+        format!(
+            "-o {}",
+            shell_word(&fixed_name(&self.options.snapshot_name))
+        )
     }
 
     /// Adds the user (asks for the password), linking the app row when there is one.

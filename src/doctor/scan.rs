@@ -115,7 +115,10 @@ pub fn scan(
     order.push((String::new(), options.app_table.clone(), Role::App));
     for comp in snapshot.components() {
         for t in comp.tables() {
-            if !order.iter().any(|(c, n, _)| c == comp.name() && *n == t.name) {
+            if !order
+                .iter()
+                .any(|(c, n, _)| c == comp.name() && *n == t.name)
+            {
                 order.push((comp.name().to_owned(), t.name.clone(), Role::Other));
             }
         }
@@ -189,12 +192,8 @@ pub fn scan(
                     let account = AccountRow::from_document(&doc);
                     let credential = account.is_credential();
                     let user = account.user_id.as_deref().map(hash64);
-                    let flag = flags::HAS_ACCOUNT
-                        | if credential {
-                            flags::HAS_CREDENTIAL
-                        } else {
-                            0
-                        };
+                    let flag =
+                        flags::HAS_ACCOUNT | if credential { flags::HAS_CREDENTIAL } else { 0 };
                     match user.and_then(|u| users.mark(u, flag)) {
                         None => {
                             let uid = account.user_id.as_deref().unwrap_or("(missing)");
@@ -230,10 +229,12 @@ pub fn scan(
                     if uid.map(hash64).and_then(|u| users.flags_of(u)).is_none() {
                         let uid = uid.unwrap_or("(missing)");
                         c.add(Code::OrphanSession, Severity::Warning, &info.label, |f| {
-                            f.id(row.id()).line(row.line).message(format!(
-                                "the session's userId {uid:?} is no user in the component"
-                            ))
-                            .fix("delete this session row (it can never be used)")
+                            f.id(row.id())
+                                .line(row.line)
+                                .message(format!(
+                                    "the session's userId {uid:?} is no user in the component"
+                                ))
+                                .fix("delete this session row (it can never be used)")
                         });
                     }
                 }
@@ -309,10 +310,7 @@ pub fn scan(
         || !repeated_emails.is_empty()
         || legacy_links > 0
         || !c.pending.is_empty()
-        || users
-            .flags
-            .iter()
-            .any(|f| f & flags::HAS_CREDENTIAL == 0);
+        || users.flags.iter().any(|f| f & flags::HAS_CREDENTIAL == 0);
     if user_table && needs_second_pass {
         stats.second_pass = true;
         let info = TableInfo::read(snapshot, &auth, "user")?;
@@ -339,8 +337,13 @@ pub fn scan(
             let email = row.str_field("email");
             if repeated_user_ids.contains(h) {
                 c.add(Code::DuplicateId, Severity::Error, &info.label, |f| {
-                    f.id(Some(id)).email(email).line(row.line)
-                        .message(format!("`_id` {id} occurs more than once in `{}`: the import fails", info.label))
+                    f.id(Some(id))
+                        .email(email)
+                        .line(row.line)
+                        .message(format!(
+                            "`_id` {id} occurs more than once in `{}`: the import fails",
+                            info.label
+                        ))
                         .fix("delete all but one of the rows with this _id")
                 });
             }
@@ -358,7 +361,10 @@ pub fn scan(
             if let Some(f) = users.flags_of(h) {
                 if f & flags::HAS_CREDENTIAL == 0 {
                     let (severity, why) = if f & flags::HAS_ACCOUNT != 0 {
-                        (Severity::Info, "the user signs in with another provider only (OAuth)")
+                        (
+                            Severity::Info,
+                            "the user signs in with another provider only (OAuth)",
+                        )
                     } else {
                         (Severity::Warning, "the user has no account at all, so cannot sign in by any method (a migration that wrote users but not accounts does this)")
                     };

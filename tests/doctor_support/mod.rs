@@ -107,7 +107,8 @@ impl ExportBuilder {
 
     pub fn app_user(&mut self, email: &str, auth_id: Option<&str>) -> String {
         let id = self.ids.next(APP);
-        let mut doc = json!({"_creationTime": 1733000000000.7, "_id": id, "email": email, "isAdmin": false});
+        let mut doc =
+            json!({"_creationTime": 1733000000000.7, "_id": id, "email": email, "isAdmin": false});
         if let Some(a) = auth_id {
             doc["authId"] = json!(a);
         }
@@ -125,7 +126,10 @@ impl ExportBuilder {
         };
         let lines = |v: &[String]| v.iter().map(|l| format!("{l}\n")).collect::<String>();
         write("README.md", "# export\n");
-        write("_tables/documents.jsonl", "{\"name\":\"users\",\"id\":10001}\n");
+        write(
+            "_tables/documents.jsonl",
+            "{\"name\":\"users\",\"id\":10001}\n",
+        );
         write("users/documents.jsonl", &lines(&self.app_users));
         write("users/generated_schema.jsonl", self.app_schema);
         if let Some(c) = self.component {
@@ -134,7 +138,11 @@ impl ExportBuilder {
                 &format!("{p}_tables/documents.jsonl"),
                 "{\"name\":\"user\",\"id\":10001}\n{\"name\":\"account\",\"id\":10002}\n{\"name\":\"session\",\"id\":10003}\n",
             );
-            for (t, rows) in [("user", &self.users), ("account", &self.accounts), ("session", &self.sessions)] {
+            for (t, rows) in [
+                ("user", &self.users),
+                ("account", &self.accounts),
+                ("session", &self.sessions),
+            ] {
                 write(&format!("{p}{t}/documents.jsonl"), &lines(rows));
                 write(&format!("{p}{t}/generated_schema.jsonl"), "\"uniform\"\n");
             }
