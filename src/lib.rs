@@ -1,4 +1,4 @@
-//! bascrypt: Better Auth credential passwords, checked and written exactly as Better Auth does.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 

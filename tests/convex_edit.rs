@@ -554,3 +554,91 @@ fn nested_components_are_found() {
     let err = snapshot.component("betterAuth").unwrap_err();
     assert!(err.to_string().contains("`a`, `a/b`"), "{err}");
 }
+
+#[test]
+fn dry_run_counts_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample_zip(dir.path());
+    let mut edit = Snapshot::open(&input).unwrap().edit();
+    edit.edit_rows("betterAuth", "account", |row| {
+        Ok(if row.str_field("providerId") == Some("google") {
+            LineAction::Drop
+        } else {
+            LineAction::Keep
+        })
+    })
+    .unwrap();
+    let summary = edit.dry_run().unwrap();
+    assert_eq!(summary.tables[0].dropped, 2);
+    assert_eq!(summary.tables[0].kept, 3);
+    let files: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "only the input");
+}
+
+#[test]
+fn oversized_rows_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample_zip(dir.path());
+    let mut edit = Snapshot::open(&input).unwrap().edit();
+    let mut doc = Document::new();
+    doc.insert("blob".into(), json!("x".repeat(1 << 20)));
+    let err = edit.append("", "todos", doc).unwrap_err();
+    assert!(err.to_string().contains("at most 1 MiB"), "{err}");
+}
+
+#[test]
+fn a_last_line_without_newline_is_kept_and_terminated_before_appending() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.zip");
+    let output = dir.path().join("out.zip");
+    let id = ConvexId::new(
+        bascrypt::convex::TableNumber::new(10001).unwrap(),
+        &mut rand::rng(),
+    );
+    let last = format!("{{\"_creationTime\":1.5,\"_id\":\"{id}\"}}");
+    write_zip(
+        &input,
+        &[
+            (
+                "_tables/documents.jsonl",
+                b"{\"name\":\"users\",\"id\":10001}\n",
+            ),
+            ("users/documents.jsonl", last.as_bytes()),
+        ],
+    );
+    let mut edit = Snapshot::open(&input).unwrap().edit();
+    edit.edit_rows("", "users", |_| Ok(LineAction::Keep))
+        .unwrap();
+    let new_id = ConvexId::new(id.table(), &mut rand::rng());
+    let mut doc = Document::new();
+    doc.insert("_id".into(), json!(new_id.to_string()));
+    edit.append("", "users", doc).unwrap();
+    edit.write(&output, WriteOptions::default()).unwrap();
+    let users = entries(&output)
+        .into_iter()
+        .find(|e| e.name == "users/documents.jsonl")
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(users.content).unwrap(),
+        format!("{last}\n{{\"_id\":\"{new_id}\"}}\n")
+    );
+}
+
+/// More than 65,535 entries (e.g. `--include-file-storage`) puts the count in
+/// the ZIP64 record; the duplicate check must read it there.
+#[test]
+fn zip64_entry_counts_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.zip");
+    let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("_tables/documents.jsonl", options).unwrap();
+    for i in 0..66_000 {
+        zip.start_file(format!("_storage/{i}.txt"), options)
+            .unwrap();
+    }
+    zip.finish().unwrap();
+    let snapshot = Snapshot::open(&path).unwrap();
+    assert_eq!(snapshot.entry_names().count(), 66_001);
+}

@@ -128,3 +128,45 @@ fn timestamps_are_floats() {
     assert!(ms.to_string().ends_with(".0"));
     assert!(ms.as_f64().unwrap() > 1.7e12);
 }
+
+mod props {
+    use bascrypt::convex::jsonl;
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(jsonl::float),
+            "\\PC{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map("\\PC{0,8}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn encoding_is_canonical(entries in prop::collection::btree_map("\\PC{0,8}", json_value(), 0..8)) {
+            let doc: Map<String, Value> = entries.into_iter().collect();
+            let once = jsonl::encode_document(&doc);
+            prop_assert!(once.ends_with(b"\n"));
+            prop_assert_eq!(once.iter().filter(|&&b| b == b'\n').count(), 1);
+            let parsed = jsonl::parse_line(&once[..once.len() - 1]).unwrap();
+            prop_assert_eq!(jsonl::encode_document(&parsed), once);
+        }
+
+        #[test]
+        fn parsing_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            let _ = jsonl::parse_line(&bytes);
+        }
+    }
+}

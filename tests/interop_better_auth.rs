@@ -5,53 +5,13 @@
 //! (the test then only prints a notice). Passwords reach `bascrypt` and node
 //! through standard input only, never the command line.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Command;
 
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_bascrypt");
-
-fn vectors_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors")
-}
-
-/// `None` (after printing a notice) when node tests are to be skipped.
-fn node_ready() -> Option<PathBuf> {
-    let dir = vectors_dir();
-    if std::env::var("BASCRYPT_SKIP_NODE").as_deref() == Ok("1") {
-        eprintln!("interop_better_auth: skipped because BASCRYPT_SKIP_NODE=1");
-        return None;
-    }
-    for alias in ["better-auth-16", "better-auth-17"] {
-        assert!(
-            dir.join("node_modules")
-                .join(alias)
-                .join("package.json")
-                .is_file(),
-            "vectors/node_modules/{alias} is missing: run `npm ci --prefix vectors` \
-             (or set BASCRYPT_SKIP_NODE=1 to skip the Better Auth interop tests)"
-        );
-    }
-    Some(dir)
-}
-
-fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait for child")
-}
+mod common;
+use common::{node_ready, run_with_stdin, BIN};
 
 /// `node vectors/interop.mjs <mode>` with `input` as JSON on stdin.
 fn node(dir: &Path, mode: &str, input: &Value) -> Value {

@@ -36,11 +36,11 @@ enum Command {
     /// Edit a Convex snapshot export (`npx convex export`): add a user, set a password, remove,
     /// list. The output imports with `npx convex import --replace-all`.
     #[command(subcommand)]
-    Snapshot(snapshot_cmds::SnapshotCommand),
+    Snapshot(Box<snapshot_cmds::SnapshotCommand>),
     /// Say exactly why a login fails: for one email (--email) or the whole export.
     ///
     /// Exit 0: no error-level finding; 1: some; 2: the input is unusable.
-    Doctor(doctor_cmd::DoctorArgs),
+    Doctor(Box<doctor_cmd::DoctorArgs>),
 }
 
 /// Where the password comes from. No flag ever takes the password itself.
@@ -110,8 +110,8 @@ pub fn run() -> ExitCode {
         Command::Hash(a) => (a.output.json, password_cmds::hash(a)),
         Command::Verify(a) => (a.output.json, password_cmds::verify(a)),
         Command::Inspect(a) => (a.output.json, password_cmds::inspect(a)),
-        Command::Snapshot(c) => (c.json(), snapshot_cmds::run(c)),
-        Command::Doctor(a) => (a.output.json, doctor_cmd::run(a)),
+        Command::Snapshot(c) => (c.json(), snapshot_cmds::run(*c)),
+        Command::Doctor(a) => (a.output.json, doctor_cmd::run(*a)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

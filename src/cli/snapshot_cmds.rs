@@ -258,6 +258,18 @@ fn new_stored_value(p: &NewPasswordArgs) -> Result<(String, Vec<String>)> {
     Ok((password::hash(pw.expose()).to_string(), notes))
 }
 
+/// [`new_stored_value`], deferred until the library has checked the snapshot.
+fn password_source<'a>(
+    p: &'a NewPasswordArgs,
+    notes: &'a mut Vec<String>,
+) -> user_admin::StoredPasswordSource<'a> {
+    Box::new(move || {
+        let (stored, more) = new_stored_value(p)?;
+        notes.extend(more);
+        Ok(stored)
+    })
+}
+
 fn parse_fields(items: &[String], flag: &str) -> Result<Vec<(String, Value)>> {
     items
         .iter()
@@ -282,16 +294,17 @@ fn add_user(a: AddUserArgs) -> Result<u8> {
         }),
         None => None,
     };
-    let (stored_password, notes) = new_stored_value(&a.password)?;
+    let mut notes = Vec::new();
     let user = NewUser {
         email: a.email.clone(),
         name: a.name.clone(),
-        stored_password,
         email_verified: !a.unverified,
         user_fields,
         app_row,
     };
-    let mut report = user_admin::add_user(snapshot, &a.common.component, &user, dest, options)?;
+    let source = password_source(&a.password, &mut notes);
+    let mut report =
+        user_admin::add_user(snapshot, &a.common.component, &user, source, dest, options)?;
     report.notes.extend(notes);
     print_report(&report, dest, a.common.output.json);
     Ok(0)
@@ -300,12 +313,13 @@ fn add_user(a: AddUserArgs) -> Result<u8> {
 fn set_password(a: SetPasswordArgs) -> Result<u8> {
     let (dest, options) = destination(&a.write)?;
     let snapshot = open(&a.common.snapshot)?;
-    let (stored, notes) = new_stored_value(&a.password)?;
+    let mut notes = Vec::new();
+    let source = password_source(&a.password, &mut notes);
     let mut report = user_admin::set_password(
         snapshot,
         &a.common.component,
         &a.email,
-        &stored,
+        source,
         dest,
         options,
     )?;

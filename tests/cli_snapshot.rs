@@ -1,0 +1,387 @@
+//! `bascrypt snapshot …` as a user runs it: what changes, what must not, and the refusals.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Output;
+
+use bascrypt::convex::jsonl;
+use bascrypt::convex::ConvexId;
+use common::{bascrypt, entries, packed_sample};
+use serde_json::Value;
+
+const ADMIN_HASH: &str = "00112233445566778899aabbccddeeff:73122e887cfc14f91396cdef78dfe4b9dec28d459037601c4904cedba5a637ab97b39b40c236df5d42881d0109ca8cf0f85e39dbaba2911c190915bd8f30fe85";
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_out(o: &Output) -> Value {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn table_numbers(zip: &Path, prefix: &str) -> BTreeMap<String, u32> {
+    let e = entries(zip);
+    let tables = e
+        .iter()
+        .find(|e| e.name == format!("{prefix}_tables/documents.jsonl"))
+        .unwrap();
+    String::from_utf8(tables.content.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["name"].as_str().unwrap().to_owned(),
+                v["id"].as_u64().unwrap() as u32,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn add_user_changes_exactly_the_rows_it_means_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = packed_sample(tmp.path(), "in.zip");
+    let out = tmp.path().join("out.zip");
+    let before_input = std::fs::read(&input).unwrap();
+    let report = json_out(&bascrypt(
+        &[
+            "snapshot",
+            "add-user",
+            s(&input),
+            "--email",
+            "Root@Example.COM",
+            "--password-hash",
+            ADMIN_HASH,
+            "--app-table",
+            "users",
+            "--app-set",
+            "isAdmin=true",
+            "--app-set",
+            "credits=3",
+            "--json",
+            "-o",
+            s(&out),
+        ],
+        b"",
+    ));
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        before_input,
+        "the input changed"
+    );
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let user_id = report["user_id"].as_str().unwrap().to_owned();
+
+    let (a, b) = (entries(&input), entries(&out));
+    assert_eq!(
+        a.iter().map(|e| &e.name).collect::<Vec<_>>(),
+        b.iter().map(|e| &e.name).collect::<Vec<_>>(),
+        "entries must keep their names and order"
+    );
+    let edited = [
+        "_components/betterAuth/user/documents.jsonl",
+        "_components/betterAuth/account/documents.jsonl",
+        "users/documents.jsonl",
+    ];
+    for (x, y) in a.iter().zip(&b) {
+        if edited.contains(&x.name.as_str()) {
+            // Every old line is still there, byte for byte, and exactly one line is added.
+            assert!(
+                y.content.starts_with(&x.content),
+                "{}: old lines changed",
+                x.name
+            );
+            let added = &y.content[x.content.len()..];
+            assert_eq!(
+                added.iter().filter(|&&c| c == b'\n').count(),
+                1,
+                "{}",
+                x.name
+            );
+        } else {
+            assert_eq!(
+                (x.crc, x.method, &x.compressed),
+                (y.crc, y.method, &y.compressed),
+                "{} was not copied raw",
+                x.name
+            );
+        }
+    }
+
+    let numbers = table_numbers(&out, "_components/betterAuth/");
+    let new_line = |name: &str| -> (String, Value) {
+        let (x, y) = (
+            a.iter().find(|e| e.name == name).unwrap(),
+            b.iter().find(|e| e.name == name).unwrap(),
+        );
+        let line = String::from_utf8(y.content[x.content.len()..].to_vec()).unwrap();
+        let v = serde_json::from_str(&line).unwrap();
+        (line, v)
+    };
+    let (user_line, user) = new_line("_components/betterAuth/user/documents.jsonl");
+    let (account_line, account) = new_line("_components/betterAuth/account/documents.jsonl");
+    let (app_line, app) = new_line("users/documents.jsonl");
+    for line in [&user_line, &account_line, &app_line] {
+        // Re-encoding with sorted keys gives the same bytes: keys are sorted, one line, \n.
+        let doc = jsonl::parse_line(line.trim_end_matches('\n').as_bytes()).unwrap();
+        assert_eq!(
+            String::from_utf8(jsonl::encode_document(&doc)).unwrap(),
+            *line
+        );
+        assert!(!line.contains("\r") && line.ends_with('\n'));
+    }
+    assert_eq!(user["_id"], user_id.as_str());
+    assert_eq!(user["email"], "root@example.com");
+    assert_eq!(user["emailVerified"], true);
+    assert_eq!(user["name"], "root");
+    for field in ["_creationTime", "createdAt", "updatedAt"] {
+        assert!(
+            jsonl::is_float_number(&user[field]),
+            "user.{field} = {}",
+            user[field]
+        );
+        assert!(
+            jsonl::is_float_number(&account[field]),
+            "account.{field} = {}",
+            account[field]
+        );
+    }
+    let uid: ConvexId = user_id.parse().unwrap();
+    assert_eq!(uid.table().get(), numbers["user"]);
+    let aid: ConvexId = account["_id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(aid.table().get(), numbers["account"]);
+    assert_eq!(account["providerId"], "credential");
+    assert_eq!(account["accountId"], user_id.as_str());
+    assert_eq!(account["userId"], user_id.as_str());
+    assert_eq!(account["password"], ADMIN_HASH);
+    assert_eq!(app["authId"], user_id.as_str());
+    assert_eq!(app["isAdmin"], true);
+    assert!(app_line.contains("\"credits\":3.0"), "{app_line}");
+    let app_id: ConvexId = app["_id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(app_id.table().get(), table_numbers(&out, "")["users"]);
+}
+
+#[test]
+fn add_user_links_an_app_only_person_instead_of_duplicating_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = packed_sample(tmp.path(), "in.zip");
+    let out = tmp.path().join("out.zip");
+    let report = json_out(&bascrypt(
+        &[
+            "snapshot",
+            "add-user",
+            s(&input),
+            "--email",
+            "dave@example.com",
+            "--password-hash",
+            ADMIN_HASH,
+            "--app-table",
+            "users",
+            "--app-set",
+            "isAdmin=true",
+            "--json",
+            "-o",
+            s(&out),
+        ],
+        b"",
+    ));
+    let changes = report["changes"].as_array().unwrap();
+    let app_change = changes.iter().find(|c| c["table"] == "users").unwrap();
+    assert_eq!(app_change["kind"], "update");
+    let (a, b) = (entries(&input), entries(&out));
+    let users = |e: &[common::RawEntry]| {
+        String::from_utf8(
+            e.iter()
+                .find(|e| e.name == "users/documents.jsonl")
+                .unwrap()
+                .content
+                .clone(),
+        )
+        .unwrap()
+    };
+    let (before, after) = (users(&a), users(&b));
+    assert_eq!(before.lines().count(), after.lines().count());
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(x, y)| x != y)
+        .collect();
+    assert_eq!(changed.len(), 1);
+    let row: Value = serde_json::from_str(changed[0].1).unwrap();
+    assert_eq!(row["email"], "dave@example.com");
+    assert_eq!(row["authId"], report["user_id"]);
+    assert_eq!(row["isAdmin"], true);
+}
+
+#[test]
+fn refusals_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = packed_sample(tmp.path(), "in.zip");
+    let out = tmp.path().join("out.zip");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["add-user", s(&input), "--email", "alice@example.com", "--password-hash", ADMIN_HASH, "-o", s(&out)],
+         "already exists (line 2 of `_components/betterAuth/user/documents.jsonl`"),
+        (vec!["add-user", s(&input), "--email", "ALICE@example.com", "--password-hash", ADMIN_HASH, "-o", s(&out)],
+         "already exists"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", "$2a$10$abcdefghijklmnopqrstuv", "-o", s(&out)],
+         "--allow-foreign-hash"),
+        (vec!["add-user", s(&input), "--email", "not an email", "--password-hash", ADMIN_HASH, "-o", s(&out)],
+         "is not an email address"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "-o", s(&input), "--force"],
+         "must not be the input"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "--component", "auth", "-o", s(&out)],
+         "no component `auth` (it has: "),
+        (vec!["set-password", s(&input), "--email", "nobody@example.com", "--password-hash", ADMIN_HASH, "-o", s(&out)],
+         "no user in `_components/betterAuth/user/documents.jsonl` has the email \"nobody@example.com\""),
+        (vec!["remove-user", s(&input), "--email", "nobody@example.com", "-o", s(&out)],
+         "has the email \"nobody@example.com\""),
+        (vec!["users", s(tmp.path())], "cannot use"),
+    ];
+    for (args, expected) in cases {
+        let mut full = vec!["snapshot"];
+        full.extend(&args);
+        let o = bascrypt(&full, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+        assert!(!out.exists(), "{args:?} wrote an output");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+
+    // An existing output needs --force; a dry run writes nothing.
+    std::fs::write(&out, b"keep me").unwrap();
+    let o = bascrypt(
+        &[
+            "snapshot",
+            "add-user",
+            s(&input),
+            "--email",
+            "x@example.com",
+            "--password-hash",
+            ADMIN_HASH,
+            "-o",
+            s(&out),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already exists; pass --force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"keep me");
+    std::fs::remove_file(&out).unwrap();
+    let o = bascrypt(
+        &[
+            "snapshot",
+            "add-user",
+            s(&input),
+            "--email",
+            "x@example.com",
+            "--password-hash",
+            ADMIN_HASH,
+            "--dry-run",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("would add betterAuth/user"));
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn remove_user_takes_accounts_sessions_and_the_app_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = packed_sample(tmp.path(), "in.zip");
+    let out = tmp.path().join("out.zip");
+    let report = json_out(&bascrypt(
+        &[
+            "snapshot",
+            "remove-user",
+            s(&input),
+            "--email",
+            "Alice@Example.com",
+            "--app-table",
+            "users",
+            "--json",
+            "-o",
+            s(&out),
+        ],
+        b"",
+    ));
+    let mut removed: Vec<String> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}/{}",
+                c["component"].as_str().unwrap(),
+                c["table"].as_str().unwrap()
+            )
+        })
+        .collect();
+    removed.sort();
+    assert_eq!(
+        removed,
+        [
+            "/users",
+            "betterAuth/account",
+            "betterAuth/session",
+            "betterAuth/user"
+        ]
+    );
+    let uid = report["user_id"].as_str().unwrap();
+    for e in entries(&out) {
+        assert!(
+            !String::from_utf8_lossy(&e.content).contains(&format!("\"{uid}\""))
+                || e.name.contains("jwks"),
+            "{} still mentions the user",
+            e.name
+        );
+    }
+    let listed = json_out(&bascrypt(&["snapshot", "users", s(&out), "--json"], b""));
+    assert!(!listed.to_string().contains("alice@example.com"));
+}
+
+#[test]
+fn users_lists_providers_and_hash_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = packed_sample(tmp.path(), "in.zip");
+    let v = json_out(&bascrypt(&["snapshot", "users", s(&input), "--json"], b""));
+    let by_email: BTreeMap<&str, &Value> = v["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["email"].as_str().unwrap(), u))
+        .collect();
+    assert_eq!(
+        by_email["bob@gmail.com"]["credential"]["state"],
+        "no-credential-account"
+    );
+    assert_eq!(
+        by_email["alice@example.com"]["credential"]["state"],
+        "valid"
+    );
+    assert_eq!(
+        by_email["erin@example.com"]["providers"],
+        serde_json::json!(["google", "credential"])
+    );
+    assert_eq!(by_email["carol@example.com"]["email_verified"], false);
+}
