@@ -323,3 +323,17 @@ fn limit_keeps_the_first_n_but_counts_all() {
     assert_eq!(g.findings[0].line, Some(4));
     let _ = SESSION;
 }
+
+#[test]
+fn an_orphan_accounts_password_is_not_judged() {
+    let mut b = clean();
+    let gone = Ids::new(95).next(USER);
+    b.account(
+        &gone,
+        "credential",
+        Some("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"),
+    );
+    let r = scan_of(&b);
+    assert_eq!(r.count(Code::OrphanAccount), 1);
+    assert_eq!(r.count(Code::ForeignHash), 0, "{r:#?}");
+}
