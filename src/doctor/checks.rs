@@ -83,7 +83,7 @@ pub(crate) fn line_error(
     };
     c.add(Code::BadLine, Severity::Error, &info.label, |f| {
         f.line(line)
-            .message(format!("line {line} {what}: `npx convex import` fails on it (\"Row {line} wasn't valid JSON\")"))
+            .message(format!("line {line}: {what}"))
             .fix(fix)
     });
     Ok(())
@@ -212,9 +212,9 @@ pub(crate) fn check_credential(
     }
     let first = &inspection.findings[0];
     let effect = if inspection.verdict == Verdict::Throws {
-        "verify throws `Invalid password hash`, so sign-in answers a server error (500), not 401"
+        "sign-in answers a server error (500, `Invalid password hash`), not 401"
     } else {
-        "verify can never return true, so sign-in logs \"Invalid password\" (401) whatever is typed"
+        "sign-in logs \"Invalid password\" (401) whatever is typed"
     };
     let code = if first.code == "foreign-hash" {
         Code::ForeignHash
@@ -225,7 +225,11 @@ pub(crate) fn check_credential(
         f.id(Some(&account.id))
             .email(email)
             .line(line)
-            .message(format!("{} ({}): {effect}", first.message, first.code))
+            .message(if code == Code::ForeignHash {
+                first.message.clone()
+            } else {
+                format!("{} [{}]: {effect}", first.message, first.code)
+            })
             .fix(format!(
                 "{set_password} (or password reset){}",
                 if code == Code::ForeignHash {

@@ -389,6 +389,10 @@ pub fn scan(
                     if let Some(f) = c.kept_mut(code, index) {
                         f.email = Some(e.to_owned());
                         f.fix = f.fix.replace(EMAIL_PLACEHOLDER, &shell_word(e));
+                        if e != e.trim().to_lowercase() && f.fix.contains("bascrypt snapshot") {
+                            // The snapshot commands find users by the lowercase email.
+                            f.fix = format!("first fix this user's stored email (email-case / email-whitespace), then: {}", f.fix.replace(&shell_word(e), &shell_word(&e.trim().to_lowercase())));
+                        }
                     }
                 }
             }
