@@ -56,6 +56,20 @@ fn hash_strips_exactly_one_newline() {
 }
 
 #[test]
+fn hash_refuses_the_empty_password() {
+    for input in [&b""[..], b"\n", b"\r\n"] {
+        let o = run(&["hash", "--password-stdin"], input);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            text(&o).1.contains("the password is empty"),
+            "{:?}",
+            text(&o)
+        );
+        assert!(text(&o).0.is_empty());
+    }
+}
+
+#[test]
 fn hash_warns_about_better_auth_length_limits() {
     let o = run(&["hash", "--password-stdin"], b"short\n");
     assert_eq!(o.status.code(), Some(0));

@@ -93,7 +93,9 @@ fn better_auth_accepts_bascrypt_hashes() {
     let Some(dir) = node_ready() else { return };
     let mut cases = Vec::new();
     let mut labels = Vec::new();
-    for (i, p) in PASSWORDS.iter().enumerate() {
+    // `bascrypt hash` refuses to store the empty password (tests/cli_password.rs);
+    // the other direction below still checks that it verifies like Better Auth.
+    for (i, p) in PASSWORDS.iter().filter(|p| !p.is_empty()).enumerate() {
         let stored = if i == 0 {
             // One reproducible value through --salt as well.
             bascrypt_hash(p, Some("0123456789abcdef0123456789abcdef"))

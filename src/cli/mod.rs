@@ -1,5 +1,6 @@
 //! The command line: parse arguments, call the library, print.
 
+mod batch_cmds;
 mod doctor_cmd;
 mod password_cmds;
 mod secret_input;
@@ -41,6 +42,8 @@ enum Command {
     ///
     /// Exit 0: no error-level finding; 1: some; 2: the input is unusable.
     Doctor(Box<doctor_cmd::DoctorArgs>),
+    /// Measure this machine: ms per hash, and hashes per second for 1..N threads.
+    Bench(batch_cmds::BenchArgs),
 }
 
 /// Where the password comes from. No flag ever takes the password itself.
@@ -61,6 +64,9 @@ impl PasswordArgs {
         }
     }
 }
+
+/// The most memory one hash may use, in MiB.
+pub const MAX_HASH_MEMORY_MIB: usize = 1024;
 
 /// scrypt parameters, for apps that gave Better Auth their own hash function.
 #[derive(Args, Clone, Copy)]
@@ -86,12 +92,19 @@ impl ParamsArgs {
         if !n.is_power_of_two() || n < 2 {
             anyhow::bail!("--scrypt-n must be a power of two of at least 2, got {n}");
         }
-        Ok(Params::new(
+        let params = Params::new(
             n.trailing_zeros() as u8,
             self.scrypt_r,
             self.scrypt_p,
             self.key_len,
-        )?)
+        )?;
+        // One hash needs 128 * N * r bytes; refuse what would exhaust the
+        // machine rather than abort mid-way (Better Auth's need 32 MiB).
+        let mib = params.memory_bytes() >> 20;
+        if mib > MAX_HASH_MEMORY_MIB {
+            anyhow::bail!("--scrypt-n {n} with --scrypt-r {} needs {mib} MiB of memory per hash; bascrypt refuses more than {MAX_HASH_MEMORY_MIB} MiB (Better Auth's parameters need 32 MiB)", self.scrypt_r);
+        }
+        Ok(params)
     }
 }
 
@@ -105,22 +118,56 @@ pub struct OutputArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Scripts that asked for JSON get JSON even for a usage error.
+            if e.use_stderr() && std::env::args().any(|a| a == "--json") {
+                let text = e.render().to_string();
+                let what = text.split("\n\nUsage").next().unwrap_or(&text);
+                let what = what.split_whitespace().collect::<Vec<_>>().join(" ");
+                println!(
+                    "{}",
+                    serde_json::json!({ "error": what.trim_start_matches("error: ") })
+                );
+            }
+            e.exit();
+        }
+    };
     let (json, result) = match cli.command {
         Command::Hash(a) => (a.output.json, password_cmds::hash(a)),
         Command::Verify(a) => (a.output.json, password_cmds::verify(a)),
         Command::Inspect(a) => (a.output.json, password_cmds::inspect(a)),
         Command::Snapshot(c) => (c.json(), snapshot_cmds::run(*c)),
         Command::Doctor(a) => (a.output.json, doctor_cmd::run(*a)),
+        Command::Bench(a) => (a.output.json, batch_cmds::bench(a)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
+            let message = describe(&err);
             if json {
-                println!("{}", serde_json::json!({ "error": format!("{err:#}") }));
+                println!("{}", serde_json::json!({ "error": message }));
             }
-            eprintln!("bascrypt: error: {err:#}");
+            eprintln!("bascrypt: error: {message}");
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, each said once: library errors often
+/// already include their source's text.
+fn describe(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use bascrypt::password::{self, Finding, Salt, Severity, Verdict};
 
-use super::secret_input::read_password;
+use super::batch_cmds;
+use super::secret_input::{read_new_password, read_password};
 use super::{OutputArgs, ParamsArgs, PasswordArgs};
 
 #[derive(Args)]
@@ -15,8 +16,16 @@ pub struct HashArgs {
     password: PasswordArgs,
     /// Use this salt (32 lowercase hex characters) instead of a random one, for
     /// a reproducible value.
-    #[arg(long, value_name = "SALT")]
+    #[arg(long, value_name = "SALT", conflicts_with = "batch")]
     salt: Option<String>,
+    /// Read JSON lines `{"password": "...", "salt": "..."}` (salt optional; an
+    /// `id` is echoed back) from standard input and write one `{"hash": "..."}`
+    /// line each, in order, using every core.
+    #[arg(long, conflicts_with = "password_stdin")]
+    batch: bool,
+    /// Threads for --batch (default: every core).
+    #[arg(long, value_name = "N", requires = "batch")]
+    threads: Option<usize>,
     #[command(flatten)]
     params: ParamsArgs,
     #[command(flatten)]
@@ -26,8 +35,21 @@ pub struct HashArgs {
 #[derive(Args)]
 pub struct VerifyArgs {
     /// The stored value, as in account.password (`<salt>:<key>`).
-    #[arg(value_name = "STORED")]
-    stored: String,
+    #[arg(
+        value_name = "STORED",
+        required_unless_present = "batch",
+        conflicts_with = "batch"
+    )]
+    stored: Option<String>,
+    /// Read JSON lines `{"password": "...", "hash": "..."}` from standard input
+    /// and write one `{"match": bool, "verdict": ...}` line each, in order,
+    /// using every core. Exit 0 if all match, 1 if any does not, 2 if any
+    /// line is unusable or would throw.
+    #[arg(long, conflicts_with_all = ["password_stdin", "explain"])]
+    batch: bool,
+    /// Threads for --batch (default: every core).
+    #[arg(long, value_name = "N", requires = "batch")]
+    threads: Option<usize>,
     #[command(flatten)]
     password: PasswordArgs,
     /// When the password does not match, try the usual mistakes (decoded salt,
@@ -54,23 +76,25 @@ pub struct InspectArgs {
 
 pub fn hash(args: HashArgs) -> Result<u8> {
     let params = args.params.params()?;
+    if args.batch {
+        return batch_cmds::hash(&params, batch_cmds::threads_for(&params, args.threads)?);
+    }
     let salt = match &args.salt {
         Some(text) => Salt::parse(text).context("--salt")?,
         None => Salt::random(),
     };
-    let pw = read_password(args.password.source(true))?;
-    let warning = pw.length_warning();
+    let (pw, warnings) = read_new_password(args.password.source(true))?;
     let stored = password::hash_with_salt(pw.expose(), &salt, &params);
     if args.output.json {
         let out = json!({
             "hash": stored.to_string(),
             "salt": salt.as_str(),
             "params": params_json(&params),
-            "warnings": warning.iter().collect::<Vec<_>>(),
+            "warnings": warnings,
         });
         println!("{out}");
     } else {
-        if let Some(w) = &warning {
+        for w in &warnings {
             eprintln!("bascrypt: warning: {w}");
         }
         println!("{stored}");
@@ -80,9 +104,13 @@ pub fn hash(args: HashArgs) -> Result<u8> {
 
 pub fn verify(args: VerifyArgs) -> Result<u8> {
     let params = args.params.params()?;
+    if args.batch {
+        return batch_cmds::verify(&params, batch_cmds::threads_for(&params, args.threads)?);
+    }
+    let stored = args.stored.as_deref().unwrap_or_default();
     let pw = read_password(args.password.source(false))?;
-    let inspection = password::inspect(&args.stored, &params);
-    let result = password::verify_with(pw.expose(), &args.stored, &params);
+    let inspection = password::inspect(stored, &params);
+    let result = password::verify_with(pw.expose(), stored, &params);
     let mut findings: Vec<Finding> = inspection.findings.clone();
     let (verdict, code) = match &result {
         Ok(true) => ("match", 0),
@@ -90,7 +118,7 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
         Err(_) => ("throws", 2),
     };
     if result == Ok(false) && args.explain {
-        findings.extend(password::explain(pw.expose(), &args.stored, &params));
+        findings.extend(password::explain(pw.expose(), stored, &params));
     }
     if let Some(w) = pw.length_warning() {
         findings.push(Finding {

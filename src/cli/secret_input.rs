@@ -18,6 +18,17 @@ pub enum Source {
     Prompt { confirm: bool },
 }
 
+/// A password to *store*: never empty (an unset shell variable must not become
+/// an admin's password), with warnings for what is probably a mistake.
+pub fn read_new_password(source: Source) -> Result<(Password, Vec<String>)> {
+    let pw = read_password(source)?;
+    if pw.expose().is_empty() {
+        bail!("the password is empty: refusing to store a hash of the empty password (an unset variable in `printf \"$PW\" | …` does this); nothing was written");
+    }
+    let warnings = pw.setting_warnings();
+    Ok((pw, warnings))
+}
+
 pub fn read_password(source: Source) -> Result<Password> {
     match source {
         Source::Stdin => read_stdin(&mut std::io::stdin().lock()),

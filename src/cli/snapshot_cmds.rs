@@ -12,7 +12,7 @@ use bascrypt::user_admin::{
     self, field_value, AppRow, ChangeReport, CredentialState, NewUser, RemoveUser,
 };
 
-use super::secret_input::{read_password, Source};
+use super::secret_input::{read_new_password, Source};
 use super::OutputArgs;
 
 #[derive(Subcommand)]
@@ -29,6 +29,21 @@ pub enum SnapshotCommand {
     /// Zip an unpacked export directory back into an export ZIP, in the order and encoding
     /// `npx convex export` uses.
     Pack(PackArgs),
+    /// Write the sample export built into bascrypt (the repo's tests/fixtures/sample-export),
+    /// to try the other commands on.
+    Sample(SampleArgs),
+}
+
+#[derive(Args)]
+pub struct SampleArgs {
+    /// The ZIP to write.
+    #[arg(short = 'o', long = "output", value_name = "OUT.zip")]
+    out: PathBuf,
+    /// Replace OUT.zip if it exists.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Args)]
@@ -166,6 +181,7 @@ impl SnapshotCommand {
             SnapshotCommand::RemoveUser(a) => a.common.output.json,
             SnapshotCommand::Users(a) => a.common.output.json,
             SnapshotCommand::Pack(a) => a.output.json,
+            SnapshotCommand::Sample(a) => a.output.json,
         }
     }
 }
@@ -177,6 +193,16 @@ pub fn run(cmd: SnapshotCommand) -> Result<u8> {
         SnapshotCommand::RemoveUser(a) => remove_user(a),
         SnapshotCommand::Users(a) => users(a),
         SnapshotCommand::Pack(a) => pack(a),
+        SnapshotCommand::Sample(a) => {
+            if a.out.exists() && !a.force {
+                bail!(
+                    "{}: already exists; pass --force to replace it",
+                    a.out.display()
+                );
+            }
+            bascrypt::convex::fixture::write_sample_export(&a.out)?;
+            describe_written(&a.out, a.output.json)
+        }
     }
 }
 
@@ -194,18 +220,22 @@ fn pack(a: PackArgs) -> Result<u8> {
         );
     }
     bascrypt::convex::fixture::zip_directory(&a.dir, &a.out)?;
-    // Read it back: what we hand over must open as an export.
-    let snapshot = open(&a.out)?;
+    describe_written(&a.out, a.output.json)
+}
+
+/// Reads a written export back (what we hand over must open) and says what it holds.
+fn describe_written(out: &Path, json_output: bool) -> Result<u8> {
+    let snapshot = open(out)?;
     let tables: usize = snapshot.components().iter().map(|c| c.tables().len()).sum();
-    if a.output.json {
+    if json_output {
         println!(
             "{}",
-            json!({ "output": a.out.display().to_string(), "components": snapshot.components().len(), "tables": tables })
+            json!({ "output": out.display().to_string(), "components": snapshot.components().len(), "tables": tables })
         );
     } else {
         println!(
             "wrote {} ({} components, {} tables)",
-            a.out.display(),
+            out.display(),
             snapshot.components().len(),
             tables
         );
@@ -251,10 +281,8 @@ fn new_stored_value(p: &NewPasswordArgs) -> Result<(String, Vec<String>)> {
     } else {
         Source::Prompt { confirm: true }
     };
-    let pw = read_password(source)?;
-    if let Some(w) = pw.length_warning() {
-        notes.push(w);
-    }
+    let (pw, warnings) = read_new_password(source)?;
+    notes.extend(warnings);
     Ok((password::hash(pw.expose()).to_string(), notes))
 }
 

@@ -375,6 +375,24 @@ impl<'a> SnapshotEdit<'a> {
                 let changes = self.stream_table(&mut zip, index, name, pi)?;
                 merge(&mut summary.tables[pi], changes);
             } else {
+                // Copied as compressed bytes, so nothing would notice damage:
+                // inflate it once (the reader checks the CRC at the end) so a
+                // corrupt input entry is never handed on as a good export.
+                let mut check = self
+                    .snapshot
+                    .archive_mut()
+                    .by_index(index)
+                    .map_err(|e| zip_error(name, e))?;
+                io::copy(&mut check, &mut io::sink()).map_err(|e| {
+                    entry_error(
+                        name,
+                        io::Error::new(
+                            e.kind(),
+                            format!("damaged in the input ZIP ({e}); re-export it with `npx convex export`"),
+                        ),
+                    )
+                })?;
+                drop(check);
                 let file = self
                     .snapshot
                     .archive_mut()

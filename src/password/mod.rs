@@ -15,6 +15,7 @@
 //! assert!(password::verify("x", "$2a$10$N9qo8uLOickgx2ZMRZoMye").is_err());
 //! ```
 
+mod batch;
 mod explain;
 mod finding;
 mod inspect;
@@ -27,6 +28,7 @@ use subtle::ConstantTimeEq;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+pub use batch::{hash_batch, verify_batch};
 pub use explain::explain;
 pub use finding::{Finding, Severity};
 pub use inspect::{inspect, Inspection, Verdict};

@@ -52,13 +52,37 @@ impl Password {
         self.0.encode_utf16().count()
     }
 
+    /// Everything worth a warning before *setting* this password: Better
+    /// Auth's length limits, and whitespace or a CR at either end (usually a
+    /// copy-paste or file-reading accident, and invisible at the prompt).
+    pub fn setting_warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.length_warning().into_iter().collect();
+        let text = self.expose();
+        if text.ends_with('\r') {
+            out.push("the password ends with a carriage return (\\r): was it read from a Windows file? Sign-in needs it typed exactly".into());
+        } else if text.trim_end() != text {
+            out.push(
+                "the password ends with whitespace, which the person signing in must type too"
+                    .into(),
+            );
+        }
+        if text.trim_start() != text {
+            out.push(
+                "the password starts with whitespace, which the person signing in must type too"
+                    .into(),
+            );
+        }
+        out
+    }
+
     /// Better Auth's default length rule (8 to 128 UTF-16 code units), as a
     /// human sentence when the password breaks it.
     pub fn length_warning(&self) -> Option<String> {
         let n = self.utf16_len();
         if n < MIN_PASSWORD_LENGTH {
             Some(format!(
-                "the password is {n} UTF-16 code units long; Better Auth's default minimum is {MIN_PASSWORD_LENGTH}, so sign-up and password changes through Better Auth would refuse it (sign-in still works)"
+                "the password is {n} UTF-16 code unit{} long; Better Auth's default minimum is {MIN_PASSWORD_LENGTH}, so sign-up and password changes through Better Auth would refuse it (sign-in still works)",
+                if n == 1 { "" } else { "s" }
             ))
         } else if n > MAX_PASSWORD_LENGTH {
             Some(format!(
