@@ -156,7 +156,7 @@ pub fn scan(
                 }
             };
             read += 1;
-            if read % PROGRESS_EVERY == 0 {
+            if read.is_multiple_of(PROGRESS_EVERY) {
                 progress(ScanProgress {
                     table: &info.label,
                     rows: read,
@@ -322,7 +322,7 @@ pub fn scan(
         let mut read = 0u64;
         for row in snapshot.rows(&auth, "user")?.flatten() {
             read += 1;
-            if read % PROGRESS_EVERY == 0 {
+            if read.is_multiple_of(PROGRESS_EVERY) {
                 progress(ScanProgress {
                     table: &pass_label,
                     rows: read,
