@@ -4,6 +4,7 @@
 
 pub mod auth_rows;
 pub mod convex;
+pub mod doctor;
 pub mod kdf;
 pub mod password;
 pub mod user_admin;

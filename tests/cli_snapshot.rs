@@ -240,7 +240,7 @@ fn refusals_write_nothing() {
         (vec!["add-user", s(&input), "--email", "not an email", "--password-hash", ADMIN_HASH, "-o", s(&out)],
          "is not an email address"),
         (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "-o", s(&input), "--force"],
-         "must not be the input"),
+         "-o is the input export"),
         (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "--component", "auth", "-o", s(&out)],
          "no component `auth` (it has: "),
         (vec!["set-password", s(&input), "--email", "nobody@example.com", "--password-hash", ADMIN_HASH, "-o", s(&out)],
@@ -248,6 +248,21 @@ fn refusals_write_nothing() {
         (vec!["remove-user", s(&input), "--email", "nobody@example.com", "-o", s(&out)],
          "has the email \"nobody@example.com\""),
         (vec!["users", s(tmp.path())], "cannot use"),
+        (vec!["add-user", s(&input), "--email", "a@@example.com", "--password-hash", ADMIN_HASH, "-o", s(&out)],
+         "more than one '@'"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "--user-set", "name=x", "-o", s(&out)],
+         "--user-set name: add-user sets it itself; use --name"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "--app-table", "users", "--app-set", "authId=x", "-o", s(&out)],
+         "--app-set authId: it is the link field"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "--app-table", "user", "-o", s(&out)],
+         "the app has no table `user` (it has: users, todos)"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "--app-table", "users", "--app-set", "n=9007199254740993", "-o", s(&out)],
+         "cannot be stored exactly as a float"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "-o", "/nonexistent-folder/x.zip"],
+         "the folder /nonexistent-folder does not exist"),
+        (vec!["add-user", s(&input), "--email", "x@example.com", "--password-stdin", "-o", s(&out)],
+         "the password is empty"),
+
     ];
     for (args, expected) in cases {
         let mut full = vec!["snapshot"];

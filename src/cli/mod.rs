@@ -1,6 +1,7 @@
 //! The command line: parse arguments, call the library, print.
 
 mod batch_cmds;
+mod doctor_cmd;
 mod password_cmds;
 mod secret_input;
 mod snapshot_cmds;
@@ -37,6 +38,10 @@ enum Command {
     /// list. The output imports with `npx convex import --replace-all`.
     #[command(subcommand)]
     Snapshot(Box<snapshot_cmds::SnapshotCommand>),
+    /// Say exactly why a login fails: for one email (--email) or the whole export.
+    ///
+    /// Exit 0: no error-level finding; 1: some; 2: the input is unusable.
+    Doctor(Box<doctor_cmd::DoctorArgs>),
     /// Measure this machine: ms per hash, and hashes per second for 1..N threads.
     Bench(batch_cmds::BenchArgs),
 }
@@ -44,7 +49,7 @@ enum Command {
 /// Where the password comes from. No flag ever takes the password itself.
 #[derive(Args, Clone, Copy)]
 pub struct PasswordArgs {
-    /// Read the password from standard input (one trailing newline is stripped)
+    /// Read the password from standard input (one trailing \n or \r\n is stripped)
     /// instead of prompting.
     #[arg(long)]
     password_stdin: bool,
@@ -105,6 +110,7 @@ impl ParamsArgs {
 
 /// Output options every command shares.
 #[derive(Args, Clone, Copy)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Print one JSON object on standard output instead of text.
     #[arg(long)]
@@ -134,6 +140,7 @@ pub fn run() -> ExitCode {
         Command::Verify(a) => (a.output.json, password_cmds::verify(a)),
         Command::Inspect(a) => (a.output.json, password_cmds::inspect(a)),
         Command::Snapshot(c) => (c.json(), snapshot_cmds::run(*c)),
+        Command::Doctor(a) => (a.output.json, doctor_cmd::run(*a)),
         Command::Bench(a) => (a.output.json, batch_cmds::bench(a)),
     };
     match result {

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::json;
 
-use bascrypt::password::{self, Finding, Salt, Severity, Verdict};
+use bascrypt::password::{self, Finding, Params, Salt, Severity, Verdict};
 
 use super::batch_cmds;
 use super::secret_input::{read_new_password, read_password};
@@ -155,6 +155,9 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
         });
         println!("{out}");
         return Ok(code);
+    }
+    if params != Params::BETTER_AUTH {
+        println!("note: custom scrypt parameters: the verdict holds for a Better Auth configured with them, not for the default");
     }
     match &result {
         Ok(true) => println!("match: Better Auth would accept this password"),

@@ -166,7 +166,7 @@ pub struct WriteArgs {
 
 #[derive(Args)]
 pub struct NewPasswordArgs {
-    /// Read the password from standard input (one trailing newline is stripped)
+    /// Read the password from standard input (one trailing \n or \r\n is stripped)
     /// instead of prompting.
     #[arg(long, conflicts_with = "password_hash")]
     password_stdin: bool,
@@ -204,8 +204,17 @@ pub struct AddUserArgs {
     #[arg(long, value_name = "FIELD=VALUE", requires = "app_table")]
     app_set: Vec<String>,
     /// The app row's field that holds the component user's _id.
-    #[arg(long, value_name = "FIELD", default_value = "authId")]
+    #[arg(
+        long,
+        value_name = "FIELD",
+        default_value = "authId",
+        requires = "app_table"
+    )]
     app_link: String,
+    /// Create --app-table if the export has no table by that name (otherwise a
+    /// misspelt name is an error).
+    #[arg(long, requires = "app_table")]
+    create_app_table: bool,
     #[command(flatten)]
     write: WriteArgs,
 }
@@ -228,8 +237,11 @@ pub struct RemoveUserArgs {
     #[command(flatten)]
     pub common: Common,
     /// The user's email.
-    #[arg(long)]
-    email: String,
+    #[arg(long, required_unless_present = "user_id")]
+    email: Option<String>,
+    /// Pick the user by component `_id` instead (when several share an email).
+    #[arg(long, value_name = "ID")]
+    user_id: Option<String>,
     /// Also remove the rows of this app table that link to the user.
     #[arg(long, value_name = "TABLE")]
     app_table: Option<String>,
@@ -347,10 +359,35 @@ fn open(path: &Path, limits: &LimitArgs) -> Result<Snapshot> {
         .with_context(|| format!("cannot use {} as a Convex export", path.display()))
 }
 
-/// The destination, checked before any slow work (hashing) happens.
-fn destination(w: &WriteArgs) -> Result<(Option<&Path>, WriteOptions)> {
-    let dest = if w.dry_run { None } else { w.out.as_deref() };
-    if let Some(d) = dest {
+/// The destination, checked before any slow work (hashing) happens, in a dry
+/// run too, so that the real run does not fail where the rehearsal passed.
+fn destination<'a>(w: &'a WriteArgs, input: &Path) -> Result<(Option<&'a Path>, WriteOptions)> {
+    if let Some(d) = w.out.as_deref() {
+        if let (Ok(a), Ok(b)) = (d.canonicalize(), input.canonicalize()) {
+            if a == b {
+                bail!(
+                    "{}: -o is the input export; write the edited export to another file",
+                    d.display()
+                );
+            }
+        }
+        let folder = match d.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !folder.is_dir() {
+            bail!(
+                "{}: the folder {} does not exist",
+                d.display(),
+                folder.display()
+            );
+        }
+        if d.is_dir() {
+            bail!(
+                "{}: is a folder; give the path of the ZIP to write",
+                d.display()
+            );
+        }
         if d.exists() && !w.force {
             bail!(
                 "{}: already exists; pass --force to replace it",
@@ -358,6 +395,7 @@ fn destination(w: &WriteArgs) -> Result<(Option<&Path>, WriteOptions)> {
             );
         }
     }
+    let dest = if w.dry_run { None } else { w.out.as_deref() };
     Ok((dest, WriteOptions { force: w.force }))
 }
 
@@ -404,13 +442,14 @@ fn parse_fields(items: &[String], flag: &str) -> Result<Vec<(String, Value)>> {
             let (k, v) = item.split_once('=').with_context(|| {
                 format!("{flag} {item:?}: expected FIELD=VALUE, e.g. isAdmin=true")
             })?;
-            Ok((k.to_owned(), field_value(v)))
+            let value = field_value(v).map_err(|why| anyhow::anyhow!("{flag} {k}: {why}"))?;
+            Ok((k.to_owned(), value))
         })
         .collect()
 }
 
 fn add_user(a: AddUserArgs) -> Result<u8> {
-    let (dest, options) = destination(&a.write)?;
+    let (dest, options) = destination(&a.write, &a.common.snapshot)?;
     let snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let user_fields = parse_fields(&a.user_set, "--user-set")?;
     let app_row = match &a.app_table {
@@ -428,6 +467,7 @@ fn add_user(a: AddUserArgs) -> Result<u8> {
         email_verified: !a.unverified,
         user_fields,
         app_row,
+        create_app_table: a.create_app_table,
     };
     let source = password_source(&a.password, &mut notes);
     let mut report =
@@ -438,7 +478,7 @@ fn add_user(a: AddUserArgs) -> Result<u8> {
 }
 
 fn set_password(a: SetPasswordArgs) -> Result<u8> {
-    let (dest, options) = destination(&a.write)?;
+    let (dest, options) = destination(&a.write, &a.common.snapshot)?;
     let snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let mut notes = Vec::new();
     let source = password_source(&a.password, &mut notes);
@@ -456,10 +496,11 @@ fn set_password(a: SetPasswordArgs) -> Result<u8> {
 }
 
 fn remove_user(a: RemoveUserArgs) -> Result<u8> {
-    let (dest, options) = destination(&a.write)?;
+    let (dest, options) = destination(&a.write, &a.common.snapshot)?;
     let snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let request = RemoveUser {
-        email: a.email.clone(),
+        email: a.email.clone().unwrap_or_default(),
+        user_id: a.user_id.clone(),
         app_table: a.app_table.clone(),
         app_link: a.app_link.clone(),
     };

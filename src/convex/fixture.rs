@@ -73,6 +73,21 @@ fn zip_err(entry: &str) -> impl Fn(zip::result::ZipError) -> SnapshotError + '_ 
 pub fn zip_directory(dir: &Path, out: &Path) -> Result<(), SnapshotError> {
     let mut files = Vec::new();
     collect_files(dir, dir, &mut files)?;
+    let strays: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !is_export_file(f))
+        .collect();
+    if !strays.is_empty() {
+        let shown: Vec<&str> = strays.iter().take(5).copied().collect();
+        return Err(SnapshotError::InvalidEdit(format!(
+            "{}: {} file(s) are not part of a Convex export ({}{}); move them out of the folder, or they would be imported as tables or break the import",
+            dir.display(),
+            strays.len(),
+            shown.join(", "),
+            if strays.len() > 5 { ", …" } else { "" }
+        )));
+    }
     let out_dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -159,13 +174,68 @@ pub fn zip_directory(dir: &Path, out: &Path) -> Result<(), SnapshotError> {
         let mut zip = ZipWriter::new(BufWriter::new(file));
         for name in &files {
             let path = dir.join(name);
-            let data = fs::read(&path).map_err(io_at(&path))?;
             zip.start_file(name.as_str(), entry_options())
                 .map_err(zip_err(name))?;
-            zip.write_all(&data).map_err(io_at(&path))?;
+            copy_checked(&path, name, &mut zip)?;
         }
         finish(zip, out)
     })
+}
+
+/// Streams `path` into the ZIP; a `documents.jsonl` is checked line by line
+/// on the way, so a hand edit the importer would refuse (CRLF, a blank line,
+/// a BOM, broken JSON) is refused here, with its line.
+fn copy_checked(path: &Path, name: &str, out: &mut impl Write) -> Result<(), SnapshotError> {
+    let file = fs::File::open(path).map_err(io_at(path))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    if !name.ends_with("documents.jsonl") || name.contains("_storage/") {
+        std::io::copy(&mut reader, out).map_err(io_at(path))?;
+        return Ok(());
+    }
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut line).map_err(io_at(path))?;
+        if n == 0 {
+            return Ok(());
+        }
+        number += 1;
+        let body = line.strip_suffix(b"\n").unwrap_or(&line);
+        jsonl::parse_line(body).map_err(|source| SnapshotError::Line {
+            entry: name.to_owned(),
+            line: number,
+            source,
+        })?;
+        out.write_all(&line).map_err(io_at(path))?;
+    }
+}
+
+/// Whether `name` is a file a Convex export holds: the README, a component's
+/// `_tables` list, a table's `documents.jsonl` / `generated_schema.jsonl`, or
+/// a `_storage` file.
+fn is_export_file(name: &str) -> bool {
+    if name == "README.md" {
+        return true;
+    }
+    // Strip `_components/<name>/` prefixes, then look at what is left.
+    let mut rest = name;
+    while let Some(after) = rest.strip_prefix("_components/") {
+        match after.split_once('/') {
+            Some((component, tail)) if !component.is_empty() => rest = tail,
+            _ => return false,
+        }
+    }
+    match rest.split_once('/') {
+        Some(("_tables", "documents.jsonl")) => true,
+        Some(("_storage", file)) => !file.is_empty() && !file.contains('/'),
+        Some((table, file)) => {
+            !table.is_empty()
+                && !table.starts_with('_')
+                && matches!(file, "documents.jsonl" | "generated_schema.jsonl")
+        }
+        None => false,
+    }
 }
 
 fn finish<W: Write + Seek>(zip: ZipWriter<BufWriter<W>>, out: &Path) -> Result<(), SnapshotError> {
@@ -192,7 +262,13 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), S
         if hidden {
             continue;
         }
-        let kind = fs::metadata(&path).map_err(io_at(&path))?;
+        let kind = fs::symlink_metadata(&path).map_err(io_at(&path))?;
+        if kind.file_type().is_symlink() {
+            return Err(SnapshotError::InvalidEdit(format!(
+                "{}: is a symbolic link; pack copies only real files, so replace it with the file itself",
+                path.display()
+            )));
+        }
         if kind.is_dir() {
             collect_files(root, &path, out)?;
         } else if kind.is_file() {

@@ -24,6 +24,9 @@ pub struct NewUser {
     pub user_fields: Vec<(String, Value)>,
     /// A row in the app's own users table, linked to the new user.
     pub app_row: Option<AppRow>,
+    /// Create the app table when the export has none by that name (otherwise
+    /// a typo in its name is an error).
+    pub create_app_table: bool,
 }
 
 /// A row in the app's own table (at the root of the export), linked to the
@@ -69,17 +72,28 @@ pub fn add_user(
     if email != user.email {
         report
             .notes
-            .push(format!("stored the email as {email:?}: Better Auth lowercases emails, and sign-in finds only the lowercase form"));
+            .push(format!("stored the email as \"{email}\": Better Auth lowercases emails, and sign-in finds only the lowercase form"));
     }
-    for (field, _) in user
-        .user_fields
-        .iter()
-        .chain(user.app_row.iter().flat_map(|a| a.fields.iter()))
-    {
+    for (field, _) in &user.user_fields {
         check_field_name(field)?;
+        if let Some((_, instead)) = USER_FIELDS_SET_BY_ADD.iter().find(|(f, _)| f == field) {
+            return Err(UserAdminError::InvalidInput {
+                what: format!("--user-set {field}"),
+                why: format!("add-user sets it itself; {instead}"),
+            });
+        }
     }
     if let Some(app) = &user.app_row {
         check_field_name(&app.link_field)?;
+        for (field, _) in &app.fields {
+            check_field_name(field)?;
+            if *field == app.link_field {
+                return Err(UserAdminError::InvalidInput {
+                    what: format!("--app-set {field}"),
+                    why: "it is the link field, which add-user sets to the new user's _id".into(),
+                });
+            }
+        }
     }
 
     let component = snapshot.component(component)?.name().to_owned();
@@ -103,6 +117,24 @@ pub fn add_user(
     let app_match = match &user.app_row {
         Some(app) => find_app_row(&mut snapshot, &app.table, &email)?,
         None => None,
+    };
+    let app_table_missing = match &user.app_row {
+        Some(app) => {
+            let root = snapshot.component("")?;
+            if root.table(&app.table).is_none() {
+                if !user.create_app_table {
+                    let tables: Vec<&str> = root.tables().iter().map(|t| t.name.as_str()).collect();
+                    return Err(UserAdminError::InvalidInput {
+                        what: format!("--app-table {}", app.table),
+                        why: format!("the app has no table `{}` (it has: {}); check the name, or pass --create-app-table to add it", app.table, tables.join(", ")),
+                    });
+                }
+                true
+            } else {
+                false
+            }
+        }
+        None => false,
     };
 
     let stored_password = password().map_err(UserAdminError::Password)?;
@@ -189,6 +221,11 @@ pub fn add_user(
             .snapshot()
             .has_entry(&format!("{}/documents.jsonl", app.table));
         let number = edit.ensure_table("", &app.table)?;
+        if app_table_missing {
+            report
+                .notes
+                .push(format!("the app had no table `{}`: created it", app.table));
+        }
         match app_match {
             Some((line, existing_id)) => {
                 let (link, fields) = (app.link_field.clone(), app.fields.clone());
@@ -257,6 +294,15 @@ pub fn add_user(
     Ok(report)
 }
 
+/// Fields of the component user row that add-user writes, and the flag to use instead.
+const USER_FIELDS_SET_BY_ADD: &[(&str, &str)] = &[
+    ("name", "use --name"),
+    ("email", "use --email"),
+    ("emailVerified", "use --unverified"),
+    ("createdAt", "it is set to now"),
+    ("updatedAt", "it is set to now"),
+];
+
 fn describe_fields(fields: &[(String, Value)]) -> String {
     fields
         .iter()
@@ -276,8 +322,8 @@ fn check_field_name(field: &str) -> Result<(), UserAdminError> {
     } else {
         return Ok(());
     };
-    Err(UserAdminError::InvalidAppField {
-        field: field.to_owned(),
+    Err(UserAdminError::InvalidInput {
+        what: format!("field `{field}`"),
         why: why.to_owned(),
     })
 }
@@ -320,26 +366,64 @@ fn find_app_row(
 }
 
 /// Parses a `--app-set`/`--user-set` value: a JSON literal (`true`, `3`,
-/// `"x"`, `null`, `[1]`) or else a plain string. Whole numbers become floats,
-/// because Convex's `v.number()` is a float and an integer literal would import
-/// as an Int64.
+/// `"x"`, `null`, `[1]`, `{"a": 1}`) or else a plain string. Whole numbers,
+/// at any depth, become floats, because Convex's `v.number()` is a float and
+/// an integer literal would import as an Int64.
+///
+/// # Errors
+/// A number that no float holds exactly (beyond 2^53, or infinite): quote it
+/// to store it as a string.
 ///
 /// ```
 /// use bascrypt::user_admin::field_value;
-/// assert_eq!(field_value("true"), serde_json::json!(true));
-/// assert_eq!(field_value("3").to_string(), "3.0");
-/// assert_eq!(field_value("ACTIVE"), serde_json::json!("ACTIVE"));
-/// assert_eq!(field_value("\"3\""), serde_json::json!("3"));
+/// assert_eq!(field_value("true").unwrap(), serde_json::json!(true));
+/// assert_eq!(field_value("3").unwrap().to_string(), "3.0");
+/// assert_eq!(field_value(r#"{"a":[1]}"#).unwrap().to_string(), r#"{"a":[1.0]}"#);
+/// assert_eq!(field_value("ACTIVE").unwrap(), serde_json::json!("ACTIVE"));
+/// assert_eq!(field_value("\"3\"").unwrap(), serde_json::json!("3"));
+/// assert!(field_value("9007199254740993").is_err());
 /// ```
-pub fn field_value(text: &str) -> Value {
+pub fn field_value(text: &str) -> Result<Value, String> {
     match serde_json::from_str::<Value>(text) {
-        Ok(Value::Number(n)) if !jsonl::is_float_number(&Value::Number(n.clone())) => {
-            match n.to_string().parse::<f64>() {
-                Ok(f) => jsonl::float(f),
-                Err(_) => Value::String(text.to_owned()),
-            }
-        }
-        Ok(v) => v,
-        Err(_) => Value::String(text.to_owned()),
+        Ok(v) => floats_everywhere(v),
+        Err(_) => Ok(Value::String(text.to_owned())),
     }
+}
+
+fn floats_everywhere(value: Value) -> Result<Value, String> {
+    Ok(match value {
+        Value::Number(n) => {
+            let text = n.to_string();
+            let f: f64 = text
+                .parse()
+                .map_err(|_| format!("{text} is not a number"))?;
+            if !f.is_finite() {
+                return Err(format!(
+                    "{text} is out of range for a float; quote it to store a string"
+                ));
+            }
+            let exact = if text.contains(['.', 'e', 'E']) {
+                true
+            } else {
+                text.parse::<i128>()
+                    .is_ok_and(|i| i.unsigned_abs() <= 1 << 53)
+            };
+            if !exact {
+                return Err(format!("{text} cannot be stored exactly as a float (Convex v.number()); quote it to store a string"));
+            }
+            jsonl::float(f)
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(floats_everywhere)
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| Ok((k, floats_everywhere(v)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        other => other,
+    })
 }

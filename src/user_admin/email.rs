@@ -13,6 +13,8 @@ use super::UserAdminError;
 /// assert_eq!(normalize_email("Ops.Lead@Example.com").unwrap(), "ops.lead@example.com");
 /// assert!(normalize_email("ops lead@example.com").is_err());
 /// assert!(normalize_email("nobody").is_err());
+/// assert!(normalize_email("a@@b.com").is_err());
+/// assert!(normalize_email("a@b.com,c@d.com").is_err());
 /// ```
 pub fn normalize_email(email: &str) -> Result<String, UserAdminError> {
     let bad = |why| UserAdminError::InvalidEmail {
@@ -22,9 +24,18 @@ pub fn normalize_email(email: &str) -> Result<String, UserAdminError> {
     if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("it contains whitespace or a control character"));
     }
+    if let Some(c) = email.chars().find(|c| "\",;<>()[]\\:".contains(*c)) {
+        return Err(bad(match c {
+            ',' | ';' => "it holds a list separator: give one address",
+            _ => "it holds a character ( \" , ; < > ( ) [ ] \\ : ) that Better Auth's email check refuses",
+        }));
+    }
     let Some((local, domain)) = email.rsplit_once('@') else {
         return Err(bad("it has no '@'"));
     };
+    if local.contains('@') {
+        return Err(bad("it has more than one '@'"));
+    }
     if local.is_empty() || domain.is_empty() {
         return Err(bad("the part before or after the '@' is empty"));
     }

@@ -42,7 +42,7 @@ pub enum UserAdminError {
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
     /// The email is not a usable address.
-    #[error("{email:?} is not an email address: {why}")]
+    #[error("\"{email}\" is not an email address: {why}")]
     InvalidEmail {
         /// The email as given.
         email: String,
@@ -50,7 +50,7 @@ pub enum UserAdminError {
         why: &'static str,
     },
     /// A user with that email exists already.
-    #[error("a user with the email {email:?} already exists (line {line} of `{entry}`, _id {id}); to change its password use `bascrypt snapshot set-password`")]
+    #[error("a user with the email \"{email}\" already exists (line {line} of `{entry}`, _id {id}); to change its password use `bascrypt snapshot set-password`")]
     EmailExists {
         /// The lowercased email.
         email: String,
@@ -62,7 +62,7 @@ pub enum UserAdminError {
         id: String,
     },
     /// A user whose email differs only by case exists.
-    #[error("the user at line {line} of `{entry}` has the email {stored:?}, which differs from {email:?} only by case; Better Auth lowercases the typed email, so that user can never sign in. Fix or remove that row first (`bascrypt doctor` explains)")]
+    #[error("the user at line {line} of `{entry}` has the email \"{stored}\", which differs from \"{email}\" only by case; Better Auth lowercases the typed email, so that user can never sign in. Fix or remove that row first (`bascrypt doctor` explains)")]
     EmailCaseConflict {
         /// The lowercased email asked for.
         email: String,
@@ -74,7 +74,7 @@ pub enum UserAdminError {
         line: u64,
     },
     /// No user has the email.
-    #[error("no user in `{entry}` has the email {email:?}{hint}")]
+    #[error("no user in `{entry}` has the email \"{email}\"{hint}")]
     UserNotFound {
         /// The lowercased email.
         email: String,
@@ -84,7 +84,7 @@ pub enum UserAdminError {
         hint: String,
     },
     /// More than one user has the email.
-    #[error("{count} users in `{entry}` have the email {email:?} (lines {lines}); remove the duplicates first")]
+    #[error("{count} users in `{entry}` have the email \"{email}\" (lines {lines}); remove the extra ones first with `bascrypt snapshot remove-user --user-id <_id>` (`snapshot users --json` lists the ids)")]
     AmbiguousEmail {
         /// The email.
         email: String,
@@ -109,11 +109,11 @@ pub enum UserAdminError {
     /// Getting the password (a prompt, standard input) failed.
     #[error("{0}")]
     Password(Box<dyn std::error::Error + Send + Sync>),
-    /// An `--app-set` value or link field that cannot be written.
-    #[error("app table field {field:?}: {why}")]
-    InvalidAppField {
-        /// The field.
-        field: String,
+    /// A field, value or table name given for the new rows that cannot be written.
+    #[error("{what}: {why}")]
+    InvalidInput {
+        /// What was given (`field `isAdmin``, `--app-table users`).
+        what: String,
         /// Why.
         why: String,
     },

@@ -15,6 +15,9 @@ use super::{normalize_email, UserAdminError};
 pub struct RemoveUser {
     /// The user's email (any case).
     pub email: String,
+    /// Pick the user by `_id` instead of by email: the way out when several
+    /// users share an email (`email` is then only a cross-check, if not empty).
+    pub user_id: Option<String>,
     /// Also remove the rows of this app table that link to the user.
     pub app_table: Option<String>,
     /// The app table's link field (`authId`).
@@ -38,18 +41,22 @@ pub fn remove_user(
     options: WriteOptions,
 ) -> Result<ChangeReport, UserAdminError> {
     let mut report = ChangeReport::default();
-    let email = normalize_email(&request.email)?;
     let component = snapshot.component(component)?.name().to_owned();
-    let matches = find_by_email(&mut snapshot, &component, &email)?;
-    let user = if matches.exact.is_empty() && matches.case_only.len() == 1 {
-        let u = matches.case_only[0].clone();
-        report.notes.push(format!(
-            "matched the stored email {:?} (differs only by case)",
-            u.stored_email
-        ));
-        u
+    let user = if let Some(id) = &request.user_id {
+        find_by_id(&mut snapshot, &component, id, &request.email)?
     } else {
-        matches.the_user(&email)?
+        let email = normalize_email(&request.email)?;
+        let matches = find_by_email(&mut snapshot, &component, &email)?;
+        if matches.exact.is_empty() && matches.case_only.len() == 1 {
+            let u = matches.case_only[0].clone();
+            report.notes.push(format!(
+                "matched the stored email \"{}\" (differs only by case)",
+                u.stored_email
+            ));
+            u
+        } else {
+            matches.the_user(&email)?
+        }
     };
     report.user_id = user.id.clone();
 
@@ -133,4 +140,38 @@ pub fn remove_user(
         report.written = true;
     }
     Ok(report)
+}
+
+/// The user whose `_id` is `id`; when `email` is not empty it must match (any case).
+fn find_by_id(
+    snapshot: &mut Snapshot,
+    component: &str,
+    id: &str,
+    email: &str,
+) -> Result<super::lookup::FoundUser, UserAdminError> {
+    let mut rows = snapshot.rows(component, "user")?;
+    let entry = rows.entry().to_owned();
+    for row in &mut rows {
+        let row = row?;
+        if row.id() == Some(id) {
+            let stored = row.str_field("email").unwrap_or_default().to_owned();
+            if !email.is_empty() && stored.to_lowercase() != email.to_lowercase() {
+                return Err(UserAdminError::InvalidInput {
+                    what: format!("--user-id {id}"),
+                    why: format!("that user's email is \"{stored}\", not \"{email}\""),
+                });
+            }
+            return Ok(super::lookup::FoundUser {
+                line: row.line,
+                id: id.to_owned(),
+                stored_email: stored,
+            });
+        }
+    }
+    Err(UserAdminError::InvalidInput {
+        what: format!("--user-id {id}"),
+        why: format!(
+            "no user in `{entry}` has this _id; `bascrypt snapshot users --json` lists the ids"
+        ),
+    })
 }
