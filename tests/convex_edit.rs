@@ -2,7 +2,7 @@
 //! rows and tables follow the export rules, output never clobbers.
 
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use bascrypt::convex::fixture::zip_directory;
@@ -13,46 +13,14 @@ use bascrypt::convex::{
 use serde_json::json;
 use zip::ZipArchive;
 
+mod common;
+use common::entries;
+
 fn sample_zip(dir: &Path) -> PathBuf {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample-export");
     let zip = dir.join("snapshot.zip");
     zip_directory(&sample, &zip).unwrap();
     zip
-}
-
-struct RawEntry {
-    name: String,
-    crc: u32,
-    method: zip::CompressionMethod,
-    compressed: Vec<u8>,
-    content: Vec<u8>,
-}
-
-fn entries(path: &Path) -> Vec<RawEntry> {
-    let mut archive = ZipArchive::new(File::open(path).unwrap()).unwrap();
-    let mut out = Vec::new();
-    for i in 0..archive.len() {
-        let mut compressed = Vec::new();
-        let (name, crc, method) = {
-            let mut raw = archive.by_index_raw(i).unwrap();
-            raw.read_to_end(&mut compressed).unwrap();
-            (raw.name().to_owned(), raw.crc32(), raw.compression())
-        };
-        let mut content = Vec::new();
-        archive
-            .by_index(i)
-            .unwrap()
-            .read_to_end(&mut content)
-            .unwrap();
-        out.push(RawEntry {
-            name,
-            crc,
-            method,
-            compressed,
-            content,
-        });
-    }
-    out
 }
 
 fn lines(data: &[u8]) -> Vec<&[u8]> {

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use bascrypt::convex::Snapshot;
-use common::{bascrypt, node_json, node_ready};
+use common::{bascrypt, node_json, node_ready, packed_sample};
 use serde_json::{json, Value};
 
 fn rows(zip: &Path, table: &str) -> Vec<Value> {
@@ -57,17 +57,7 @@ fn added_users_sign_in_with_real_better_auth() {
     let Some(dir) = node_ready() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let p = |name: &str| tmp.path().join(name).to_str().unwrap().to_owned();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample-export");
-    ok(&bascrypt(
-        &[
-            "snapshot",
-            "pack",
-            sample.to_str().unwrap(),
-            "-o",
-            &p("in.zip"),
-        ],
-        b"",
-    ));
+    packed_sample(tmp.path(), "in.zip");
 
     // add-user: the new admin signs in; a wrong password does not; the sample's
     // own credential user (password123) still does.
@@ -164,17 +154,7 @@ fn set_password_gives_an_oauth_only_user_a_working_credential_account() {
     let Some(dir) = node_ready() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let p = |name: &str| tmp.path().join(name).to_str().unwrap().to_owned();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample-export");
-    ok(&bascrypt(
-        &[
-            "snapshot",
-            "pack",
-            sample.to_str().unwrap(),
-            "-o",
-            &p("in.zip"),
-        ],
-        b"",
-    ));
+    packed_sample(tmp.path(), "in.zip");
     let before = sign_in(
         &dir,
         Path::new(&p("in.zip")),

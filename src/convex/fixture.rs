@@ -71,6 +71,17 @@ fn zip_err(entry: &str) -> impl Fn(zip::result::ZipError) -> SnapshotError + '_ 
 /// # Ok(()) }
 /// ```
 pub fn zip_directory(dir: &Path, out: &Path) -> Result<(), SnapshotError> {
+    pack(dir, out, true)
+}
+
+/// [`zip_directory`] without checking the lines of `documents.jsonl` files:
+/// for building fixtures of damaged exports (a BOM, a CRLF line) that
+/// `bascrypt doctor` must diagnose. Never hand its output to `npx convex import`.
+pub fn zip_directory_unchecked(dir: &Path, out: &Path) -> Result<(), SnapshotError> {
+    pack(dir, out, false)
+}
+
+fn pack(dir: &Path, out: &Path, check_lines: bool) -> Result<(), SnapshotError> {
     let mut files = Vec::new();
     collect_files(dir, dir, &mut files)?;
     let strays: Vec<&str> = files
@@ -176,7 +187,7 @@ pub fn zip_directory(dir: &Path, out: &Path) -> Result<(), SnapshotError> {
             let path = dir.join(name);
             zip.start_file(name.as_str(), entry_options())
                 .map_err(zip_err(name))?;
-            copy_checked(&path, name, &mut zip)?;
+            copy_checked(&path, name, check_lines, &mut zip)?;
         }
         finish(zip, out)
     })
@@ -185,10 +196,15 @@ pub fn zip_directory(dir: &Path, out: &Path) -> Result<(), SnapshotError> {
 /// Streams `path` into the ZIP; a `documents.jsonl` is checked line by line
 /// on the way, so a hand edit the importer would refuse (CRLF, a blank line,
 /// a BOM, broken JSON) is refused here, with its line.
-fn copy_checked(path: &Path, name: &str, out: &mut impl Write) -> Result<(), SnapshotError> {
+fn copy_checked(
+    path: &Path,
+    name: &str,
+    check_lines: bool,
+    out: &mut impl Write,
+) -> Result<(), SnapshotError> {
     let file = fs::File::open(path).map_err(io_at(path))?;
     let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-    if !name.ends_with("documents.jsonl") || name.contains("_storage/") {
+    if !check_lines || !name.ends_with("documents.jsonl") || name.contains("_storage/") {
         std::io::copy(&mut reader, out).map_err(io_at(path))?;
         return Ok(());
     }

@@ -208,8 +208,23 @@ fn base32_encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Byte -> digit value, 0xff where the byte is not in [`ALPHABET`]: a table
+/// because a whole-export scan decodes millions of IDs.
+const DIGITS: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn alphabet_index(c: u8) -> Option<u8> {
-    ALPHABET.iter().position(|&a| a == c).map(|i| i as u8)
+    match DIGITS[c as usize] {
+        0xff => None,
+        d => Some(d),
+    }
 }
 
 /// Decodes base32 text whose length is already known to be valid; padding bits
