@@ -63,6 +63,7 @@ fuzz_target!(|data: &[u8]| {
         email_verified: true,
         user_fields: Vec::new(),
         app_row: None,
+        create_app_table: false,
     };
     if let Some(snapshot) = open(data, "in.zip") {
         let _ = user_admin::add_user(
