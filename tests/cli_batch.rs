@@ -114,6 +114,21 @@ fn bad_batch_lines_are_reported_in_place_without_echoing_them() {
 }
 
 #[test]
+fn hash_batch_refuses_what_hash_refuses() {
+    let o = bascrypt(
+        &["hash", "--batch"],
+        b"{\"password\":\"\"}\n{\"password\":\"a\\u0000b\"}\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let out = lines(&o.stdout);
+    assert!(out[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("the password is empty"));
+    assert!(out[1]["error"].as_str().unwrap().contains("NUL"));
+}
+
+#[test]
 fn bench_reports_latency_and_throughput() {
     let o = bascrypt(
         &["bench", "--threads", "1", "--seconds", "0.2", "--json"],

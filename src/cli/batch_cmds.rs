@@ -212,6 +212,17 @@ pub fn hash(params: &Params, threads: usize) -> Result<u8> {
     ) {
         Parsed::Ok(l) => {
             let pw = Password::new(l.password);
+            // The same rules as `hash --password-stdin`: nothing to store for an
+            // empty password, and a NUL is never typed.
+            if pw.expose().is_empty() {
+                return Parsed::Bad(
+                    format!("line {n}: the password is empty; refusing to hash it"),
+                    l.id,
+                );
+            }
+            if pw.expose().contains('\0') {
+                return Parsed::Bad(format!("line {n}: the password contains a NUL character; a typed password never does"), l.id);
+            }
             match l.salt.as_deref().map(Salt::parse).transpose() {
                 Ok(salt) => Parsed::Ok((pw, salt.unwrap_or_else(Salt::random), l.id)),
                 Err(e) => Parsed::Bad(format!("line {n}: salt: {e}"), l.id),
