@@ -926,11 +926,22 @@ fn batch_lines_that_are_refused_never_echo_the_password() {
     }
     assert_eq!(leaks(&out, &secret, None), Vec::<String>::new());
 
-    // A line past the limit ends the run with a message, without echoing it.
-    let stdin = format!("{{\"password\":\"{long}\",\"hash\":\"a:b\"}}\n");
+    // A line past the limit is answered in place, without echoing it, and
+    // the lines after it are still read.
+    let stdin = format!(
+        "{{\"password\":\"{long}\",\"hash\":\"a:b\"}}\n{{\"password\":\"x\",\"hash\":\"nocolon\"}}\n"
+    );
     let out = common::bascrypt(&["verify", "--batch"], stdin.as_bytes());
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(out.stdout.len() + out.stderr.len() < 4096);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let answers: Vec<&str> = text.lines().collect();
+    assert_eq!(answers.len(), 2, "{text}");
+    assert!(
+        answers[0].contains("line 1: longer than 1048576 bytes"),
+        "{text}"
+    );
+    assert!(answers[1].contains(r#""verdict":"throws""#), "{text}");
     let stdin = format!("{{\"password\":\"{secret}\",\"hash\":5}}\n");
     let out = common::bascrypt(&["verify", "--batch"], stdin.as_bytes());
     assert_eq!(out.status.code(), Some(2), "{out:?}");

@@ -1,22 +1,20 @@
 //! `hash --batch`, `verify --batch` (JSON lines in, JSON lines out) and `bench`.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use serde::Deserialize;
 use serde_json::json;
-use zeroize::Zeroizing;
 
 use bascrypt::kdf;
-use bascrypt::password::{self, Params, Password, Salt};
+use bascrypt::password::{
+    self, BadBatchLine, BatchLine, BatchReader, HashRequest, Params, Salt, VerifyRequest,
+};
 
 /// Lines are read and hashed this many at a time, so memory stays bounded
 /// however long the input is.
 const CHUNK: usize = 256;
-/// The longest input line accepted.
-const MAX_LINE: usize = 1 << 20;
 
 /// The default thread count: every core.
 pub fn default_threads() -> usize {
@@ -44,105 +42,6 @@ pub fn threads_for(params: &Params, requested: Option<usize>) -> Result<usize> {
     Ok(threads)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HashLine {
-    password: String,
-    #[serde(default)]
-    salt: Option<String>,
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VerifyLine {
-    password: String,
-    hash: String,
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-}
-
-/// One input line, parsed or refused.
-enum Parsed<T> {
-    Ok(T),
-    Bad(String, Option<serde_json::Value>),
-}
-
-fn parse<T: for<'de> Deserialize<'de>>(
-    line: &[u8],
-    number: u64,
-    example: &str,
-    fields: &str,
-) -> Parsed<T> {
-    let id = || {
-        serde_json::from_slice::<serde_json::Value>(line)
-            .ok()
-            .and_then(|v| v.get("id").cloned())
-    };
-    if line.len() > MAX_LINE {
-        return Parsed::Bad(format!("line {number}: longer than {MAX_LINE} bytes"), None);
-    }
-    // serde's derived structs also accept a JSON array, field by field in
-    // order, so `["pw"]` would hash "pw"; only an object is a line.
-    if !line.trim_ascii_start().starts_with(b"{") {
-        return Parsed::Bad(
-            format!("line {number}: not a JSON object; expected one object a line like {example}"),
-            None,
-        );
-    }
-    match serde_json::from_slice::<T>(line) {
-        Ok(v) => Parsed::Ok(v),
-        // serde_json's message can quote the input; say where, never what.
-        Err(e) => {
-            let what = match e.classify() {
-                serde_json::error::Category::Data => {
-                    format!("a field is missing, unknown or not a string (fields: {fields})")
-                }
-                serde_json::error::Category::Eof => "the JSON ends early".to_owned(),
-                _ => "not valid JSON".to_owned(),
-            };
-            Parsed::Bad(
-                format!(
-                    "line {number}, column {}: {what}; expected one object a line like {example}",
-                    e.column()
-                ),
-                id(),
-            )
-        }
-    }
-}
-
-/// Reads up to [`CHUNK`] non-empty lines; the buffer holding them is wiped on drop.
-fn read_chunk<R: BufRead>(
-    input: &mut R,
-    next_line: &mut u64,
-) -> Result<Vec<(u64, Zeroizing<Vec<u8>>)>> {
-    let mut out = Vec::new();
-    while out.len() < CHUNK {
-        let mut buf = Zeroizing::new(Vec::new());
-        // Bounded, so a line without a newline cannot grow without limit.
-        let n = <&mut _ as std::io::Read>::take(&mut *input, MAX_LINE as u64 + 2)
-            .read_until(b'\n', &mut buf)
-            .context("reading standard input")?;
-        if n == 0 {
-            break;
-        }
-        *next_line += 1;
-        if buf.len() > MAX_LINE + 1 && !buf.ends_with(b"\n") {
-            bail!("line {next_line} of standard input is longer than {MAX_LINE} bytes");
-        }
-        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            buf.pop();
-        }
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        out.push((*next_line, buf));
-    }
-    Ok(out)
-}
-
 fn emit(
     out: &mut impl Write,
     mut v: serde_json::Value,
@@ -154,44 +53,49 @@ fn emit(
     writeln!(out, "{v}").context("writing standard output")
 }
 
-/// A parsed line's password, its other input, and the `id` to echo.
-type Item<T> = (Password, T, Option<serde_json::Value>);
+/// A request that carries an `id` to echo in its answer.
+trait Request {
+    fn id(&self) -> Option<serde_json::Value>;
+}
+
+impl Request for HashRequest {
+    fn id(&self) -> Option<serde_json::Value> {
+        self.id.clone()
+    }
+}
+
+impl Request for VerifyRequest {
+    fn id(&self) -> Option<serde_json::Value> {
+        self.id.clone()
+    }
+}
 
 /// The loop both batch modes share: read a chunk, parse each line, compute
 /// the good ones together, answer every line in order. Returns the worst code.
-fn run_batch<T>(
-    parse_line: impl Fn(&[u8], u64) -> Parsed<Item<T>>,
-    compute: impl Fn(&[(&str, &T)]) -> Vec<(serde_json::Value, u8)>,
+fn run_batch<T: Request>(
+    parse_line: impl Fn(&BatchLine) -> Result<T, BadBatchLine>,
+    compute: impl Fn(&[&T]) -> Vec<(serde_json::Value, u8)>,
     unusable: impl Fn(String) -> serde_json::Value,
 ) -> Result<u8> {
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let (mut line_no, mut worst) = (0u64, 0u8);
+    let mut input = BatchReader::new(std::io::stdin().lock());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut worst = 0u8;
     loop {
-        let chunk = read_chunk(&mut input, &mut line_no)?;
+        let chunk = input.next_chunk(CHUNK).context("reading standard input")?;
         if chunk.is_empty() {
             break;
         }
-        let parsed: Vec<Parsed<Item<T>>> =
-            chunk.iter().map(|(n, raw)| parse_line(raw, *n)).collect();
-        let jobs: Vec<(&str, &T)> = parsed
-            .iter()
-            .filter_map(|p| match p {
-                Parsed::Ok((pw, extra, _)) => Some((pw.expose(), extra)),
-                Parsed::Bad(..) => None,
-            })
-            .collect();
-        let mut answers = compute(&jobs).into_iter();
-        drop(jobs);
-        for p in parsed {
+        let parsed: Vec<Result<T, BadBatchLine>> = chunk.iter().map(&parse_line).collect();
+        drop(chunk);
+        let good: Vec<&T> = parsed.iter().filter_map(|p| p.as_ref().ok()).collect();
+        let mut answers = compute(&good).into_iter();
+        for p in &parsed {
             let (v, code, id) = match p {
-                Parsed::Ok((_, _, id)) => {
+                Ok(request) => {
                     let (v, code) = answers.next().expect("one answer per good line");
-                    (v, code, id)
+                    (v, code, request.id())
                 }
-                Parsed::Bad(message, id) => (unusable(message), 2, id),
+                Err(bad) => (unusable(bad.to_string()), 2, bad.id.clone()),
             };
             worst = worst.max(code);
             emit(&mut out, v, id)?;
@@ -204,56 +108,28 @@ fn run_batch<T>(
 /// `hash --batch`: `{"password": "...", "salt": "..."?, "id": …?}` per line in,
 /// `{"hash": "..."}` or `{"error": "..."}` per line out, in order.
 pub fn hash(params: &Params, threads: usize) -> Result<u8> {
-    let parse_line = |raw: &[u8], n: u64| match parse::<HashLine>(
-        raw,
-        n,
-        r#"{"password":"...","salt":"..."}"#,
-        "password, optional salt and id",
-    ) {
-        Parsed::Ok(l) => {
-            let pw = Password::new(l.password);
-            // The same rules as `hash --password-stdin`: nothing to store for an
-            // empty password, and a NUL is never typed.
-            if pw.expose().is_empty() {
-                return Parsed::Bad(
-                    format!("line {n}: the password is empty; refusing to hash it"),
-                    l.id,
-                );
-            }
-            if pw.expose().contains('\0') {
-                return Parsed::Bad(format!("line {n}: the password contains a NUL character; a typed password never does"), l.id);
-            }
-            match l.salt.as_deref().map(Salt::parse).transpose() {
-                Ok(salt) => Parsed::Ok((pw, salt.unwrap_or_else(Salt::random), l.id)),
-                Err(e) => Parsed::Bad(format!("line {n}: salt: {e}"), l.id),
-            }
-        }
-        Parsed::Bad(m, id) => Parsed::Bad(m, id),
-    };
-    let compute = |jobs: &[(&str, &Salt)]| {
-        let jobs: Vec<(&str, Salt)> = jobs.iter().map(|(pw, salt)| (*pw, **salt)).collect();
+    let compute = |jobs: &[&HashRequest]| {
+        let jobs: Vec<(&str, Salt)> = jobs.iter().map(|r| (r.password.expose(), r.salt)).collect();
         password::hash_batch(&jobs, params, threads)
             .into_iter()
             .map(|h| (json!({ "hash": h.to_string() }), 0))
             .collect()
     };
-    run_batch(parse_line, compute, |message| json!({ "error": message }))
+    run_batch(
+        HashRequest::parse,
+        compute,
+        |message| json!({ "error": message }),
+    )
 }
 
 /// `verify --batch`: `{"password": "...", "hash": "...", "id": …?}` per line in,
 /// `{"match": bool, "verdict": …}` per line out, in order.
 pub fn verify(params: &Params, threads: usize) -> Result<u8> {
-    let parse_line = |raw: &[u8], n: u64| match parse::<VerifyLine>(
-        raw,
-        n,
-        r#"{"password":"...","hash":"..."}"#,
-        "password, hash, optional id",
-    ) {
-        Parsed::Ok(l) => Parsed::Ok((Password::new(l.password), l.hash, l.id)),
-        Parsed::Bad(m, id) => Parsed::Bad(m, id),
-    };
-    let compute = |jobs: &[(&str, &String)]| {
-        let jobs: Vec<(&str, &str)> = jobs.iter().map(|(pw, h)| (*pw, h.as_str())).collect();
+    let compute = |jobs: &[&VerifyRequest]| {
+        let jobs: Vec<(&str, &str)> = jobs
+            .iter()
+            .map(|r| (r.password.expose(), r.stored.as_str()))
+            .collect();
         password::verify_batch(&jobs, params, threads)
             .into_iter()
             .map(|r| match r {
@@ -267,7 +143,7 @@ pub fn verify(params: &Params, threads: usize) -> Result<u8> {
             .collect()
     };
     run_batch(
-        parse_line,
+        VerifyRequest::parse,
         compute,
         |message| json!({ "match": false, "verdict": "unusable", "error": message }),
     )

@@ -16,6 +16,7 @@
 //! ```
 
 mod batch;
+mod batch_lines;
 mod explain;
 mod finding;
 mod inspect;
@@ -29,6 +30,9 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 pub use batch::{hash_batch, verify_batch};
+pub use batch_lines::{
+    BadBatchLine, BatchLine, BatchReader, HashRequest, VerifyRequest, MAX_BATCH_LINE_BYTES,
+};
 pub use explain::explain;
 pub use finding::{Finding, Severity};
 pub use inspect::{inspect, Inspection, Verdict};
