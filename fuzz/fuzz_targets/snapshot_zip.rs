@@ -1,6 +1,7 @@
 //! A whole export ZIP: open it, stream every row of every table, list the
-//! users, plan an `add-user` (dry run), and write an edited copy that must
-//! open again. Never runs scrypt: the stored hash is a fixed value.
+//! users, run `doctor` (whole export, and one email), plan an `add-user`
+//! (dry run), and write an edited copy that must open again. Never runs
+//! scrypt: no password is given, and the stored hash is a fixed value.
 #![no_main]
 
 use std::io::Cursor;
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use bascrypt::convex::{LineAction, Limits, Snapshot};
+use bascrypt::doctor::{self, DoctorOptions, EmailCheck};
 use bascrypt::user_admin::{self, NewUser};
 use libfuzzer_sys::fuzz_target;
 
@@ -56,6 +58,15 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = user_admin::list_users(&mut snapshot, user_admin::DEFAULT_COMPONENT);
+
+    let options = DoctorOptions::new("in.zip");
+    let _ = doctor::scan(&mut snapshot, &options, 5, &mut |_| {});
+    let check = EmailCheck {
+        email: "Alice@Example.com",
+        password: None,
+        explain: false,
+    };
+    let _ = doctor::diagnose_email(&mut snapshot, &check, &options);
 
     let user = NewUser {
         email: "fuzz@example.com".into(),
