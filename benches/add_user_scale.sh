@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Wall time and peak RSS of `snapshot add-user` / `snapshot users` on a generated export.
+# Wall time and peak RSS of `snapshot add-user`, `set-password`, `users` and `doctor` on a generated export.
 #   benches/add_user_scale.sh [USERS]   (default 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +16,7 @@ hash='00112233445566778899aabbccddeeff:73122e887cfc14f91396cdef78dfe4b9dec28d459
   -o "$work/out.zip" >/dev/null
 /usr/bin/time -f "set-password: %e s, peak RSS %M KiB" "$bin" snapshot set-password "$work/out.zip" \
   --email new.admin@example.com --password-hash "$hash" -o "$work/out2.zip" >/dev/null
+/usr/bin/time -f "users: %e s, peak RSS %M KiB" "$bin" snapshot users "$work/out.zip" --json >/dev/null
+# doctor exits 1 when it finds errors; the synthetic export has some on purpose.
+/usr/bin/time -f "doctor (whole export): %e s, peak RSS %M KiB" "$bin" doctor "$work/out.zip" >/dev/null || [ $? -eq 1 ]
+/usr/bin/time -f "doctor --email: %e s, peak RSS %M KiB" "$bin" doctor "$work/out.zip" --email new.admin@example.com >/dev/null || [ $? -eq 1 ]
