@@ -521,7 +521,7 @@ pub(crate) fn corpus() -> Vec<Case> {
             &["not an unpacked Convex export (no _tables/documents.jsonl inside)"]),
         // ------------------------------------------------ output safety
         case("output is the input", Zip(sample_zip()), &["snapshot", "add-user", "{in}", "--email", "new@example.com", "--password-hash", GOOD_HASH, "-o", "{in}", "--force"],
-            &["-o is the input export; write the edited export to another file"]),
+            &["is the input export (or a link to it); write the edited export to another file"]),
         // ------------------------------------------------ stored values
         case("--password-hash not a Better Auth value", Zip(sample_zip()), &["snapshot", "add-user", "{in}", "--email", "new@example.com", "--password-hash", "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy", "-o", "{out}"],
             &["--password-hash: Better Auth's default verify cannot accept this value (foreign-hash"]),

@@ -240,7 +240,7 @@ fn refusals_write_nothing() {
         (vec!["add-user", s(&input), "--email", "not an email", "--password-hash", ADMIN_HASH, "-o", s(&out)],
          "is not an email address"),
         (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "-o", s(&input), "--force"],
-         "-o is the input export"),
+         "is the input export (or a link to it)"),
         (vec!["add-user", s(&input), "--email", "x@example.com", "--password-hash", ADMIN_HASH, "--component", "auth", "-o", s(&out)],
          "no component `auth` (it has: "),
         (vec!["set-password", s(&input), "--email", "nobody@example.com", "--password-hash", ADMIN_HASH, "-o", s(&out)],
@@ -399,4 +399,63 @@ fn users_lists_providers_and_hash_state() {
         serde_json::json!(["google", "credential"])
     );
     assert_eq!(by_email["carol@example.com"]["email_verified"], false);
+}
+
+#[test]
+fn force_never_replaces_a_link_a_pipe_or_a_device() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = packed_sample(tmp.path(), "in.zip");
+    let target = tmp.path().join("target.zip");
+    std::fs::write(&target, b"keep me").unwrap();
+    let link = tmp.path().join("link.zip");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let fifo = tmp.path().join("pipe.zip");
+    let c = std::ffi::CString::new(s(&fifo)).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let cases: [(&Path, &str); 2] = [
+        (&link, "is a symbolic link"),
+        (
+            &fifo,
+            "is a device, named pipe or socket, not a regular file",
+        ),
+    ];
+    for (dest, expected) in cases {
+        let runs: [Vec<&str>; 3] = [
+            vec![
+                "snapshot",
+                "add-user",
+                s(&input),
+                "--email",
+                "x@example.com",
+                "--password-hash",
+                ADMIN_HASH,
+                "-o",
+                s(dest),
+                "--force",
+            ],
+            vec![
+                "snapshot",
+                "pack",
+                "tests/fixtures/sample-export",
+                "-o",
+                s(dest),
+                "--force",
+            ],
+            vec!["snapshot", "sample", "-o", s(dest), "--force"],
+        ];
+        for args in runs {
+            let o = bascrypt(&args, b"");
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+        }
+    }
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink());
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
 }

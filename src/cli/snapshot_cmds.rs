@@ -279,12 +279,7 @@ pub fn run(cmd: SnapshotCommand) -> Result<u8> {
         SnapshotCommand::Users(a) => users(a),
         SnapshotCommand::Pack(a) => pack(a),
         SnapshotCommand::Sample(a) => {
-            if a.out.exists() && !a.force {
-                bail!(
-                    "{}: already exists; pass --force to replace it",
-                    a.out.display()
-                );
-            }
+            bascrypt::convex::check_destination(&a.out, None, a.force)?;
             bascrypt::convex::fixture::write_sample_export(&a.out)?;
             describe_written(&a.out, &LimitArgs::default(), a.output.json)
         }
@@ -298,12 +293,7 @@ fn pack(a: PackArgs) -> Result<u8> {
             a.dir.display()
         );
     }
-    if a.out.exists() && !a.force {
-        bail!(
-            "{}: already exists; pass --force to replace it",
-            a.out.display()
-        );
-    }
+    bascrypt::convex::check_destination(&a.out, None, a.force)?;
     // Zipped into a temporary file and read back before it takes OUT's name:
     // a tree that does not make an export leaves no file behind.
     let out_dir = match a.out.parent() {
@@ -363,14 +353,6 @@ fn open(path: &Path, limits: &LimitArgs) -> Result<Snapshot> {
 /// run too, so that the real run does not fail where the rehearsal passed.
 fn destination<'a>(w: &'a WriteArgs, input: &Path) -> Result<(Option<&'a Path>, WriteOptions)> {
     if let Some(d) = w.out.as_deref() {
-        if let (Ok(a), Ok(b)) = (d.canonicalize(), input.canonicalize()) {
-            if a == b {
-                bail!(
-                    "{}: -o is the input export; write the edited export to another file",
-                    d.display()
-                );
-            }
-        }
         let folder = match d.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -382,18 +364,7 @@ fn destination<'a>(w: &'a WriteArgs, input: &Path) -> Result<(Option<&'a Path>, 
                 folder.display()
             );
         }
-        if d.is_dir() {
-            bail!(
-                "{}: is a folder; give the path of the ZIP to write",
-                d.display()
-            );
-        }
-        if d.exists() && !w.force {
-            bail!(
-                "{}: already exists; pass --force to replace it",
-                d.display()
-            );
-        }
+        bascrypt::convex::check_destination(d, Some(input), w.force)?;
     }
     let dest = if w.dry_run { None } else { w.out.as_deref() };
     Ok((dest, WriteOptions { force: w.force }))

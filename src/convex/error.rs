@@ -174,10 +174,18 @@ pub enum SnapshotError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The output path is the input export.
-    #[error("{}: the output must not be the input export; choose another -o path", path.display())]
+    #[error("{}: is the input export (or a link to it); write the edited export to another file", path.display())]
     SameAsInput {
         /// The path.
         path: PathBuf,
+    },
+    /// Something other than a regular file is at the output path.
+    #[error("{}: is {what}", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What is there, and what to do.
+        what: &'static str,
     },
     /// The output exists and `force` was not given.
     #[error("{}: already exists; pass --force to replace it", path.display())]

@@ -131,18 +131,20 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Runs `write` on a fresh temporary file in `dest`'s directory (mode 0600),
-/// syncs it and renames it to `dest`. On any error the temporary file is
-/// removed and `dest` is untouched.
+/// Checks that `dest` may be written: not `input` (nor a link to it), and,
+/// when something is there already, a regular file that `force` allows
+/// replacing. A symbolic link, device, named pipe or socket is never
+/// replaced: renaming over `/dev/null` as root would break the system, and
+/// over a link would replace the link, not what it points at.
 ///
-/// Refuses when `dest` is `input` (or a link to it), and when `dest` exists
-/// unless `force`.
-pub(crate) fn write_atomically<T>(
+/// # Errors
+/// [`SnapshotError::SameAsInput`], [`SnapshotError::NotAFile`],
+/// [`SnapshotError::DestinationExists`].
+pub fn check_destination(
     dest: &Path,
     input: Option<&Path>,
     force: bool,
-    write: impl FnOnce(&mut File) -> Result<T, SnapshotError>,
-) -> Result<T, SnapshotError> {
+) -> Result<(), SnapshotError> {
     if let Some(input) = input {
         if same_file(dest, input) {
             return Err(SnapshotError::SameAsInput {
@@ -150,12 +152,44 @@ pub(crate) fn write_atomically<T>(
             });
         }
     }
-    // symlink_metadata: a dangling symlink at dest still counts as existing.
-    if !force && fs::symlink_metadata(dest).is_ok() {
+    // symlink_metadata: a link is judged itself, and a dangling one still exists.
+    let Ok(meta) = fs::symlink_metadata(dest) else {
+        return Ok(());
+    };
+    let kind = meta.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_symlink() {
+            "a symbolic link (bascrypt replaces only regular files: give the link's target, or remove the link)"
+        } else if kind.is_dir() {
+            "a folder; give the path of the ZIP to write"
+        } else {
+            "a device, named pipe or socket, not a regular file; give the path of the ZIP to write"
+        };
+        return Err(SnapshotError::NotAFile {
+            path: dest.to_owned(),
+            what,
+        });
+    }
+    if !force {
         return Err(SnapshotError::DestinationExists {
             path: dest.to_owned(),
         });
     }
+    Ok(())
+}
+
+/// Runs `write` on a fresh temporary file in `dest`'s directory (mode 0600),
+/// syncs it and renames it to `dest`. On any error the temporary file is
+/// removed and `dest` is untouched.
+///
+/// Refuses what [`check_destination`] refuses.
+pub(crate) fn write_atomically<T>(
+    dest: &Path,
+    input: Option<&Path>,
+    force: bool,
+    write: impl FnOnce(&mut File) -> Result<T, SnapshotError>,
+) -> Result<T, SnapshotError> {
+    check_destination(dest, input, force)?;
     let dir: PathBuf = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
