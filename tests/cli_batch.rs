@@ -93,8 +93,8 @@ fn bad_batch_lines_are_reported_in_place_without_echoing_them() {
     let out = lines(&o.stdout);
     assert_eq!(
         out.len(),
-        3,
-        "blank lines are skipped, others answered in place"
+        4,
+        "every line answered in place, the blank one too"
     );
     assert!(out[0]["error"]
         .as_str()
@@ -104,7 +104,11 @@ fn bad_batch_lines_are_reported_in_place_without_echoing_them() {
         .as_str()
         .unwrap()
         .starts_with("line 2, column"));
-    assert_eq!(out[2]["hash"].as_str().unwrap().len(), 161);
+    assert!(out[2]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 3: a blank line"));
+    assert_eq!(out[3]["hash"].as_str().unwrap().len(), 161);
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -146,4 +150,32 @@ fn bench_reports_latency_and_throughput() {
     assert!(v["batch"][0]["hashes_per_second"].as_f64().unwrap() > 0.0);
     let o = bascrypt(&["bench", "--seconds", "0"], b"");
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn every_input_line_gets_exactly_one_answer_blank_ones_too() {
+    let input = format!(
+        "{{\"password\":\"password123\",\"hash\":\"{GOOD}\"}}\n\n   \n{{\"password\":\"password124\",\"hash\":\"{GOOD}\"}}\r\n\r\n"
+    );
+    let o = bascrypt(&["verify", "--batch"], input.as_bytes());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = lines(&o.stdout);
+    let verdicts: Vec<&str> = out.iter().map(|v| v["verdict"].as_str().unwrap()).collect();
+    assert_eq!(
+        verdicts,
+        ["match", "unusable", "unusable", "no-match", "unusable"]
+    );
+    assert!(out[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 2: a blank line"));
+    assert!(out[4]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 5: a blank line"));
 }

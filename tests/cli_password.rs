@@ -175,6 +175,35 @@ fn unusable_input_exits_2_with_a_specific_message() {
     let o = run(&["hash", "--password-stdin", "--scrypt-n", "1000"], b"pw");
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("power of two"), "{:?}", text(&o));
+
+    let o = run(
+        &["hash", "--password-stdin", "--scrypt-n", "1099511627776"],
+        b"pw",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o)
+            .1
+            .contains("--scrypt-n must be a power of two from 2 to 2^31, got 1099511627776"),
+        "{:?}",
+        text(&o)
+    );
+
+    // Refused at once, not after hours of hashing.
+    let started = std::time::Instant::now();
+    let o = run(
+        &["hash", "--password-stdin", "--scrypt-p", "1000000"],
+        b"pw",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o)
+            .1
+            .contains("makes one hash 1000000x the work of Better Auth's"),
+        "{:?}",
+        text(&o)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
 
 #[test]
@@ -200,4 +229,21 @@ fn no_password_on_the_command_line_and_none_in_output() {
             "{args:?} leaked it"
         );
     }
+}
+
+#[test]
+fn a_password_with_a_line_break_inside_is_warned_about() {
+    let o = run(
+        &["hash", "--password-stdin"],
+        b"Zebra-Quokka-7731\nsecond\n",
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("contains a line break (U+000A, character 18)"),
+        "{err}"
+    );
+    assert!(!err.contains("Zebra") && !out.contains("Zebra"));
+    let o = run(&["hash", "--password-stdin"], b"tab\there-and-more\n");
+    assert!(text(&o).1.contains("contains a tab (U+0009, character 4)"));
 }

@@ -89,8 +89,8 @@ pub struct ParamsArgs {
 impl ParamsArgs {
     fn params(&self) -> anyhow::Result<Params> {
         let n = self.scrypt_n;
-        if !n.is_power_of_two() || n < 2 {
-            anyhow::bail!("--scrypt-n must be a power of two of at least 2, got {n}");
+        if !n.is_power_of_two() || !(2..=1 << 31).contains(&n) {
+            anyhow::bail!("--scrypt-n must be a power of two from 2 to 2^31, got {n}");
         }
         let params = Params::new(
             n.trailing_zeros() as u8,
@@ -104,9 +104,20 @@ impl ParamsArgs {
         if mib > MAX_HASH_MEMORY_MIB {
             anyhow::bail!("--scrypt-n {n} with --scrypt-r {} needs {mib} MiB of memory per hash; bascrypt refuses more than {MAX_HASH_MEMORY_MIB} MiB (Better Auth's parameters need 32 MiB)", self.scrypt_r);
         }
+        // p runs the whole memory-hard mix p times over: a typo like
+        // --scrypt-p 1000000 would otherwise run for hours.
+        let work = params.memory_bytes() as u128 * u128::from(params.p());
+        let better_auth = Params::BETTER_AUTH.memory_bytes() as u128;
+        if work > MAX_HASH_WORK * better_auth {
+            anyhow::bail!("--scrypt-p {} with --scrypt-n {n} and --scrypt-r {} makes one hash {}x the work of Better Auth's (N=16384, r=16, p=1); bascrypt refuses more than {MAX_HASH_WORK}x", params.p(), self.scrypt_r, work / better_auth);
+        }
         Ok(params)
     }
 }
+
+/// The most work one hash may take, in multiples of Better Auth's (about
+/// 40 ms here each): minutes, not hours.
+const MAX_HASH_WORK: u128 = 1024;
 
 /// Output options every command shares.
 #[derive(Args, Clone, Copy)]

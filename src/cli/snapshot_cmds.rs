@@ -546,7 +546,7 @@ fn print_report(report: &ChangeReport, dest: Option<&Path>, json: bool) {
     }
     match dest {
         Some(d) => println!(
-            "wrote {} (mode 0600); import it with: npx convex import --replace-all {}",
+            "wrote {} (mode 0600); import it into the deployment you exported from: npx convex import --replace-all {} (add --prod for production; keep the original export to roll back)",
             d.display(),
             d.display()
         ),

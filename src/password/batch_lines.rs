@@ -15,7 +15,7 @@ pub const MAX_BATCH_LINE_BYTES: usize = 1 << 20;
 /// One line of batch input, with its 1-based line number; its bytes are
 /// wiped when it is dropped, since they hold a password.
 pub struct BatchLine {
-    /// The line number in the input (blank lines count, but are not returned).
+    /// The line number in the input, from 1.
     pub number: u64,
     bytes: Zeroizing<Vec<u8>>,
     /// The line was longer than [`MAX_BATCH_LINE_BYTES`]; its bytes were dropped unread.
@@ -188,6 +188,13 @@ fn parse_object<T: for<'de> Deserialize<'de>>(
             None,
         ));
     }
+    if line.bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(bad(
+            None,
+            format!("a blank line; expected one object a line like {example}"),
+            None,
+        ));
+    }
     // serde's derived structs also accept a JSON array, field by field in
     // order, so `["pw"]` would hash "pw"; only an object is a line.
     if !line.bytes.trim_ascii_start().starts_with(b"{") {
@@ -220,9 +227,11 @@ fn parse_object<T: for<'de> Deserialize<'de>>(
 /// Reads batch input a chunk of lines at a time, so memory stays bounded
 /// however long the input is: at most [`MAX_BATCH_LINE_BYTES`] a line.
 ///
-/// Line endings (`\n`, `\r\n`) are stripped and blank lines skipped; a line
-/// over the limit is skipped to its end and returned marked, so it is
-/// answered in place like any other bad line.
+/// Every line is returned, blank ones too, so that each input line gets
+/// exactly one answer and answers can be matched to inputs by position.
+/// Line endings (`\n`, `\r\n`) are stripped; a line over the limit is
+/// skipped to its end and returned marked, so it is answered in place like
+/// any other bad line.
 ///
 /// ```
 /// use bascrypt::password::{BatchReader, VerifyRequest};
@@ -230,8 +239,12 @@ fn parse_object<T: for<'de> Deserialize<'de>>(
 /// let input: &[u8] = b"{\"password\":\"a\",\"hash\":\"x:y\"}\r\n\n{}\n";
 /// let mut reader = BatchReader::new(input);
 /// let chunk = reader.next_chunk(10).unwrap();
-/// assert_eq!(chunk.iter().map(|l| l.number).collect::<Vec<_>>(), [1, 3]);
+/// assert_eq!(chunk.iter().map(|l| l.number).collect::<Vec<_>>(), [1, 2, 3]);
 /// assert!(VerifyRequest::parse(&chunk[0]).is_ok());
+/// assert_eq!(
+///     VerifyRequest::parse(&chunk[1]).unwrap_err().to_string(),
+///     r#"line 2: a blank line; expected one object a line like {"password":"...","hash":"..."}"#
+/// );
 /// assert!(reader.next_chunk(10).unwrap().is_empty());
 /// ```
 pub struct BatchReader<R> {
@@ -268,8 +281,6 @@ impl<R: BufRead> BatchReader<R> {
             line.too_long |= line.bytes.len() > MAX_BATCH_LINE_BYTES;
             if line.too_long {
                 line.bytes.clear();
-            } else if line.bytes.iter().all(u8::is_ascii_whitespace) {
-                continue;
             }
             out.push(line);
         }

@@ -22,6 +22,7 @@ pub const MAX_PASSWORD_LENGTH: usize = 128;
 /// assert_eq!(format!("{p:?}"), "Password(<redacted>)");
 /// assert_eq!(p.normalized().as_str(), "fish"); // NFKC turns the ligature into "fi"
 /// assert_eq!(Password::new("😀".into()).utf16_len(), 2); // JavaScript's .length
+/// assert!(Password::new("first\nsecond".into()).setting_warnings()[0].contains("a line break"));
 /// ```
 #[derive(Clone)]
 pub struct Password(Zeroizing<String>);
@@ -70,6 +71,21 @@ impl Password {
                 "the password ends with whitespace, which the person signing in must type too"
                     .into(),
             );
+        }
+        // A trailing \r is told above; any other control character (a line
+        // break inside, a tab) cannot be typed into a sign-in form.
+        let body = text.strip_suffix('\r').unwrap_or(text);
+        if let Some((i, c)) = body.chars().enumerate().find(|(_, c)| c.is_control()) {
+            let what = match c {
+                '\n' | '\r' => "a line break",
+                '\t' => "a tab",
+                _ => "a control character",
+            };
+            out.push(format!(
+                "the password contains {what} (U+{:04X}, character {}), which a sign-in form cannot take: was more than one line read?",
+                c as u32,
+                i + 1
+            ));
         }
         if text.trim_start() != text {
             out.push(
