@@ -279,3 +279,33 @@ fn explain_finds_the_usual_wrong_recipes() {
     assert_eq!(password::verify("ﬁnance2024", &raw), Ok(false));
     assert_eq!(explain_codes("ﬁnance2024", &raw), ["not-normalized"]);
 }
+
+/// The fix for uppercase hex must be one that makes the value verify again.
+#[test]
+fn the_uppercase_fix_says_what_to_lowercase() {
+    let fix = |value: &str| {
+        inspect(value, &Params::BETTER_AUTH)
+            .findings
+            .iter()
+            .find(|f| f.code == "uppercase-hex")
+            .and_then(|f| f.fix.clone())
+            .unwrap()
+    };
+    // Only the key uppercased: lowercasing the key is enough.
+    let key_only = format!("{SALT}:{}", KEY.to_uppercase());
+    assert!(fix(&key_only).starts_with("store the key in lowercase"));
+    assert_eq!(
+        password::verify("password123", &format!("{SALT}:{}", KEY)),
+        Ok(true)
+    );
+    // All of it uppercased: lowercasing only the key still fails; all of it works.
+    let all = good().to_uppercase();
+    assert!(fix(&all).starts_with("store the whole value (salt and key) in lowercase"));
+    let (salt, key) = all.split_once(':').unwrap();
+    let key_lowered = format!("{salt}:{}", key.to_lowercase());
+    assert_eq!(password::verify("password123", &key_lowered), Ok(false));
+    assert_eq!(
+        password::verify("password123", &all.to_lowercase()),
+        Ok(true)
+    );
+}

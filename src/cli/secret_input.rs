@@ -41,6 +41,8 @@ fn prompt(confirm: bool) -> Result<Password> {
     if !std::io::stdin().is_terminal() {
         bail!("no password given: standard input is not a terminal, so there is nothing to prompt on; pass --password-stdin and pipe the password in (one trailing newline is stripped)");
     }
+    // Echo is off while the prompt waits: a Ctrl-C there must turn it back on.
+    let _echo = EchoGuard::install();
     let first = Password::new(
         rpassword::prompt_password("Password: ")
             .context("could not read the password from the terminal")?,
@@ -56,6 +58,69 @@ fn prompt(confirm: bool) -> Result<Password> {
     }
     check_text(first.expose().as_bytes(), "the password typed")?;
     Ok(first)
+}
+
+/// Restores the terminal's settings if the process is interrupted (SIGINT,
+/// SIGTERM, SIGHUP) while a no-echo prompt waits: without it, Ctrl-C at the
+/// prompt leaves the shell with echo off.
+struct EchoGuard {
+    previous: Vec<(libc::c_int, libc::sighandler_t)>,
+}
+
+/// The terminal and its settings before the prompt, for the signal handler.
+/// Written before the handlers are installed and only read after.
+static mut SAVED: Option<(libc::c_int, libc::termios)> = None;
+
+const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+extern "C" fn restore_and_die(signal: libc::c_int) {
+    // SAFETY: SAVED is not written while handlers are installed; tcsetattr,
+    // signal and raise are async-signal-safe.
+    unsafe {
+        if let Some((fd, termios)) = *std::ptr::addr_of!(SAVED) {
+            libc::tcsetattr(fd, libc::TCSANOW, &termios);
+        }
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+}
+
+impl EchoGuard {
+    fn install() -> Option<EchoGuard> {
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .open("/dev/tty")
+            .ok()?;
+        // The descriptor must outlive the guard; it is closed at exit.
+        let fd = std::os::fd::IntoRawFd::into_raw_fd(tty);
+        // SAFETY: fd is an open terminal; termios is plain data that
+        // tcgetattr fills; no handler runs yet while SAVED is written.
+        unsafe {
+            let mut termios = std::mem::zeroed::<libc::termios>();
+            if libc::tcgetattr(fd, &mut termios) != 0 {
+                libc::close(fd);
+                return None;
+            }
+            *std::ptr::addr_of_mut!(SAVED) = Some((fd, termios));
+            let handler = restore_and_die as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            let previous = SIGNALS
+                .iter()
+                .map(|&s| (s, libc::signal(s, handler)))
+                .collect();
+            Some(EchoGuard { previous })
+        }
+    }
+}
+
+impl Drop for EchoGuard {
+    fn drop(&mut self) {
+        // SAFETY: puts back the handlers install() replaced.
+        unsafe {
+            for &(s, h) in &self.previous {
+                libc::signal(s, h);
+            }
+        }
+    }
 }
 
 /// Reads the whole of `input`, strips one trailing `\n` or `\r\n`, and checks it is text.

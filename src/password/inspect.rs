@@ -144,7 +144,8 @@ pub fn inspect(stored: &str, params: &Params) -> Inspection {
     } else {
         check_salt(&salt.to_ascii_lowercase(), &mut findings);
     }
-    check_key(key, params, &mut findings);
+    let salt_upper = salt.chars().any(|c| c.is_ascii_uppercase());
+    check_key(key, salt_upper, params, &mut findings);
     finish(findings)
 }
 
@@ -241,7 +242,7 @@ fn check_salt(salt: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-fn check_key(key: &str, params: &Params, findings: &mut Vec<Finding>) {
+fn check_key(key: &str, salt_upper: bool, params: &Params, findings: &mut Vec<Finding>) {
     let expected = params.key_len() * 2;
     let len = key.chars().count();
     if let Some(pos) = key.chars().position(|c| !c.is_ascii_hexdigit()) {
@@ -260,7 +261,13 @@ fn check_key(key: &str, params: &Params, findings: &mut Vec<Finding>) {
                 Severity::Error,
                 "the key has uppercase hex digits: Better Auth ≥ 1.6 compares lowercase hex text, so it never matches (≤ 1.5 compared bytes and accepted it)",
             )
-            .fix("store the key in lowercase; the value is otherwise unchanged"),
+            .fix(if salt_upper {
+                // The whole value was uppercased: the key was made from the
+                // lowercase salt text, so lowercasing the key alone never matches.
+                "store the whole value (salt and key) in lowercase: an uppercased copy of a Better Auth value verifies again once lowercased (verify --explain with the password confirms it)"
+            } else {
+                "store the key in lowercase; the value is otherwise unchanged"
+            }),
         );
     }
     if len != expected {
