@@ -78,6 +78,21 @@ fn with_entry(entry: &str, content: Option<&[u8]>) -> Vec<u8> {
     zip_bytes(&entries, CompressionMethod::Deflated)
 }
 
+/// The sample ZIP with one byte of `entry`'s name changed in the central
+/// directory only (`d` of `documents` to `1`), as a damaged copy might be.
+fn central_name_flipped(entry: &str) -> Vec<u8> {
+    let mut bytes = zip_bytes(&sample_entries(), CompressionMethod::Deflated);
+    let name = entry.as_bytes();
+    // The last occurrence not inside a longer path is the directory's.
+    let at = (0..bytes.len() - name.len())
+        .rev()
+        .find(|&i| &bytes[i..i + name.len()] == name && bytes[i - 1] != b'/')
+        .unwrap();
+    let d = at + entry.find("documents").unwrap();
+    bytes[d] = b'1';
+    bytes
+}
+
 /// The sample with `line` (without `\n`) put in front of `entry`'s lines.
 fn with_first_line(entry: &str, line: &[u8]) -> Vec<u8> {
     let original = sample_entries()
@@ -514,8 +529,10 @@ pub(crate) fn corpus() -> Vec<Case> {
         case("users: component that does not exist", Zip(sample_zip()), &["snapshot", "users", "{in}", "--component", "nope"],
             &["this export has no component `nope`"]),
         case("user table missing", Zip(with_entry(USER, None)), &add_user(),
-            &["component `betterAuth` has no table `user` in this export"]),
-        case("pack: _tables with a string id", Dir(pack_bad_tables), &["snapshot", "pack", "{in}", "-o", "{out}"],
+            &["`_components/betterAuth/_tables/documents.jsonl` lists table `user`, but the export has no `_components/betterAuth/user/documents.jsonl`", "would delete that table's rows"]),
+        case("directory names an entry unlike its header", Zip(central_name_flipped("users/documents.jsonl")), &add_user(),
+            &["entry `users/1ocuments.jsonl`: the ZIP's directory and the entry's own header name it differently (`users/documents.jsonl`)"]),
+                case("pack: _tables with a string id", Dir(pack_bad_tables), &["snapshot", "pack", "{in}", "-o", "{out}"],
             &["line 1 of `_tables/documents.jsonl`: table `users` has no valid numeric `id`", "nothing written"]),
         case("pack: not an export directory", Dir(vec![("notes.txt".into(), b"hi".to_vec())]), &["snapshot", "pack", "{in}", "-o", "{out}"],
             &["not an unpacked Convex export (no _tables/documents.jsonl inside)"]),
@@ -874,11 +891,17 @@ fn a_huge_tables_list_is_linear_and_capped() {
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("in.zip");
-    fs::write(
-        &path,
-        with_entry("_tables/documents.jsonl", Some(&list(MAX_TABLES))),
-    )
-    .unwrap();
+    // Every listed table needs its (here empty) documents entry.
+    let mut zip = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("_tables/documents.jsonl", stored).unwrap();
+    std::io::Write::write_all(&mut zip, &list(MAX_TABLES)).unwrap();
+    for i in 0..MAX_TABLES {
+        zip.start_file(format!("t{i}/documents.jsonl"), stored)
+            .unwrap();
+    }
+    zip.finish().unwrap();
     let started = Instant::now();
     let snapshot = Snapshot::open(&path).unwrap();
     assert_eq!(snapshot.component("").unwrap().tables().len(), MAX_TABLES);

@@ -501,6 +501,7 @@ fn nested_components_are_found() {
                 "_components/a/_tables/documents.jsonl",
                 b"{\"name\":\"t\",\"id\":10001}\n",
             ),
+            ("_components/a/t/documents.jsonl", b""),
             (
                 "_components/a/_components/b/_tables/documents.jsonl",
                 b"{\"name\":\"user\",\"id\":10001}\n",

@@ -179,6 +179,24 @@ pub enum SnapshotError {
         /// The path.
         path: PathBuf,
     },
+    /// A table listed in `_tables/documents.jsonl` has no documents entry.
+    #[error("`{tables_entry}` lists table `{table}`, but the export has no `{entry}`: an export writes one for every table (empty when the table is), so this ZIP was damaged or edited by hand, and `npx convex import --replace-all` of it would delete that table's rows; export again, or add the entry (an empty file for an empty table)")]
+    MissingTableEntry {
+        /// The `_tables` entry.
+        tables_entry: String,
+        /// The table's name.
+        table: String,
+        /// The missing documents entry.
+        entry: String,
+    },
+    /// An entry's name differs between the central directory and its local header.
+    #[error("entry `{entry}`: the ZIP's directory and the entry's own header name it differently (`{local}`): the ZIP is damaged; export it again")]
+    LocalNameMismatch {
+        /// The name in the central directory.
+        entry: String,
+        /// The name in the local header.
+        local: String,
+    },
     /// Something other than a regular file is at the output path.
     #[error("{}: is {what}", path.display())]
     NotAFile {

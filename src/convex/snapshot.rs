@@ -259,6 +259,7 @@ impl Snapshot {
 
     fn scan_entries(&mut self) -> Result<(), SnapshotError> {
         let mut tables_entries = Vec::new();
+        let mut local_headers = Vec::new();
         let mut total: u64 = 0;
         for index in 0..self.archive.len() {
             let file = self
@@ -269,6 +270,7 @@ impl Snapshot {
                     source,
                 })?;
             let name = file.name().to_owned();
+            local_headers.push((file.header_start(), file.name_raw().to_vec()));
             if !is_safe_entry_name(&name) {
                 return Err(SnapshotError::UnsafeEntryName { entry: name });
             }
@@ -335,15 +337,58 @@ impl Snapshot {
                 hint,
             });
         }
+        self.check_local_names(&local_headers)?;
         tables_entries.sort();
         for (name, prefix, entry) in tables_entries {
             let tables = self.read_tables_list(&entry)?;
+            // An export writes a documents entry for every listed table (0
+            // bytes when empty). Without it, `import --replace-all` would
+            // delete that table's rows: the ZIP was damaged or hand-edited.
+            if let Some(table) = tables.iter().find(|t| {
+                self.archive
+                    .index_for_name(&format!("{prefix}{}/documents.jsonl", t.name))
+                    .is_none()
+            }) {
+                return Err(SnapshotError::MissingTableEntry {
+                    tables_entry: entry,
+                    table: table.name.clone(),
+                    entry: format!("{prefix}{}/documents.jsonl", table.name),
+                });
+            }
             self.components.push(Component {
                 name,
                 prefix,
                 tables,
                 tables_entry: entry,
             });
+        }
+        Ok(())
+    }
+
+    /// Each entry's name in the central directory (what the ZIP reader
+    /// indexes) must be the one in its local header (what unzip tools and
+    /// the importer may read): a difference means a damaged directory, which
+    /// would otherwise make a table silently vanish.
+    fn check_local_names(&self, headers: &[(u64, Vec<u8>)]) -> Result<(), SnapshotError> {
+        let io_err = |source| SnapshotError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let mut file = BufReader::new(File::open(&self.path).map_err(io_err)?);
+        let mut fixed = [0u8; 30];
+        let mut local = Vec::new();
+        for (start, central) in headers {
+            file.seek(SeekFrom::Start(*start)).map_err(io_err)?;
+            file.read_exact(&mut fixed).map_err(io_err)?;
+            let name_len = usize::from(u16::from_le_bytes([fixed[26], fixed[27]]));
+            local.resize(name_len, 0);
+            file.read_exact(&mut local).map_err(io_err)?;
+            if fixed[..4] != [0x50, 0x4b, 0x03, 0x04] || local != *central {
+                return Err(SnapshotError::LocalNameMismatch {
+                    entry: String::from_utf8_lossy(central).into_owned(),
+                    local: String::from_utf8_lossy(&local).into_owned(),
+                });
+            }
         }
         Ok(())
     }
