@@ -41,8 +41,8 @@ pub struct UserSummary {
 
 /// Lists the users of `component`, in table order.
 ///
-/// Reads the `account` table once (keeping one small record per account)
-/// and streams the `user` table.
+/// Holds every summary in memory; for a large export, [`for_each_user`]
+/// streams them instead.
 ///
 /// # Errors
 /// The component, or a line of its tables, cannot be read.
@@ -50,6 +50,28 @@ pub fn list_users(
     snapshot: &mut Snapshot,
     component: &str,
 ) -> Result<Vec<UserSummary>, UserAdminError> {
+    let mut users = Vec::new();
+    for_each_user(snapshot, component, |u| {
+        users.push(u);
+        Ok(())
+    })?;
+    Ok(users)
+}
+
+/// Calls `each` with every user of `component`, in table order, as the
+/// `user` table streams past.
+///
+/// Reads the `account` table first, keeping one small record per user with
+/// accounts (its providers and the state of its credential hash); no user
+/// row is kept. `each` may stop the walk by returning an error.
+///
+/// # Errors
+/// The component, or a line of its tables, cannot be read; or `each` failed.
+pub fn for_each_user(
+    snapshot: &mut Snapshot,
+    component: &str,
+    mut each: impl FnMut(UserSummary) -> Result<(), UserAdminError>,
+) -> Result<(), UserAdminError> {
     let component = snapshot.component(component)?.name().to_owned();
     let mut accounts: HashMap<String, (Vec<String>, Option<CredentialState>)> = HashMap::new();
     if snapshot.component(&component)?.table("account").is_some() {
@@ -75,19 +97,18 @@ pub fn list_users(
             entry.0.push(provider);
         }
     }
-    let mut users = Vec::new();
     for row in snapshot.rows(&component, "user")? {
         let row = row?;
         let id = row.id().unwrap_or_default().to_owned();
         let (providers, credential) = accounts.remove(&id).unwrap_or_default();
-        users.push(UserSummary {
+        each(UserSummary {
             email: row.str_field("email").unwrap_or_default().to_owned(),
             email_verified: row.document.get("emailVerified").and_then(|v| v.as_bool())
                 == Some(true),
             providers,
             credential: credential.unwrap_or(CredentialState::NoCredentialAccount),
             id,
-        });
+        })?;
     }
-    Ok(users)
+    Ok(())
 }
