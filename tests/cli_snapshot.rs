@@ -459,3 +459,128 @@ fn force_never_replaces_a_link_a_pipe_or_a_device() {
         .file_type()
         .is_fifo());
 }
+
+/// `bascrypt snapshot users big.zip | head -1`: the listing outgrows the pipe
+/// while `head` has gone. It must end quietly (SIGPIPE, as `cat` does), not
+/// panic with "failed printing to stdout".
+#[test]
+fn a_listing_cut_short_by_a_closed_pipe_ends_without_a_panic() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("big.zip");
+    bascrypt::convex::fixture::write_synthetic_export(&input, 5_000, 7).unwrap();
+    for json in [false, true] {
+        let mut cmd = Command::new(common::BIN);
+        cmd.args(["snapshot", "users", s(&input)]);
+        if json {
+            cmd.arg("--json");
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The JSON listing is one line: read its start only.
+        let mut first = vec![0; 64];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let first = String::from_utf8(first).unwrap();
+        // The reader is dropped here: the pipe is closed with most of the
+        // listing (well over a pipe buffer) still to come.
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "json={json}: {err}");
+        assert_eq!(
+            out.status.signal(),
+            Some(libc::SIGPIPE),
+            "json={json}: {err}"
+        );
+        assert!(first.starts_with(if json { "{\"users\":[{" } else { "email " }));
+    }
+}
+
+/// The listing is printed as the user table streams past, so it must still
+/// be one JSON object, and the text columns must line up, whatever the size.
+#[test]
+fn a_long_listing_is_one_json_object_and_lines_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("big.zip");
+    bascrypt::convex::fixture::write_synthetic_export(&input, 2_500, 3).unwrap();
+    let v = json_out(&bascrypt(&["snapshot", "users", s(&input), "--json"], b""));
+    let users = v["users"].as_array().unwrap();
+    let rows = common::entries(&input)
+        .into_iter()
+        .find(|e| e.name == "_components/betterAuth/user/documents.jsonl")
+        .unwrap()
+        .content
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    assert_eq!(users.len(), rows);
+    let text = bascrypt(&["snapshot", "users", s(&input)], b"");
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    let text = String::from_utf8(text.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), rows + 1);
+    let column = lines[0].find("verified").unwrap();
+    for line in &lines[1..] {
+        let email_end = line.find(' ').unwrap();
+        assert!(email_end <= column - 2, "{line}");
+        assert!(
+            line[column..].starts_with("yes ") || line[column..].starts_with("no "),
+            "{line}"
+        );
+    }
+    assert!(stderr(&bascrypt(&["snapshot", "users", s(&input)], b""))
+        .contains(&format!("{rows} users")));
+}
+
+/// A broken row after some users were printed: `--json` still prints one
+/// object, with the users so far and the error, and the exit code says so.
+#[test]
+fn a_listing_stopped_by_a_bad_row_still_prints_one_json_object() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("export");
+    copy_dir(Path::new("tests/fixtures/sample-export"), &dir);
+    let table = dir.join("_components/betterAuth/user/documents.jsonl");
+    let mut rows = std::fs::read(&table).unwrap();
+    rows.extend_from_slice(b"[1,2]\n");
+    std::fs::write(&table, rows).unwrap();
+    let input = tmp.path().join("broken.zip");
+    bascrypt::convex::fixture::zip_directory_unchecked(&dir, &input).unwrap();
+
+    let o = bascrypt(&["snapshot", "users", s(&input), "--json"], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["users"].as_array().unwrap().len(), 4);
+    let error = v["error"].as_str().unwrap();
+    assert!(
+        error.contains("_components/betterAuth/user/documents.jsonl") && error.contains("line 5"),
+        "{error}"
+    );
+    assert!(stderr(&o).contains(error));
+
+    let o = bascrypt(&["snapshot", "users", s(&input)], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(stderr(&o).contains("line 5"), "{}", stderr(&o));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -130,6 +130,7 @@ pub struct OutputArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
+    quit_quietly_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -164,6 +165,19 @@ pub fn run() -> ExitCode {
             eprintln!("bascrypt: error: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `bascrypt … | head` closes the pipe early. Rust ignores SIGPIPE, so every
+/// later `println!` would panic ("failed printing to stdout"); end the
+/// process as other Unix filters do instead. Outputs that matter (ZIPs) go
+/// to files, written to a temporary name and renamed, so nothing is left
+/// half-written by this.
+fn quit_quietly_on_closed_pipe() {
+    // SAFETY: called first thing in main, before any thread starts; SIG_DFL
+    // is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

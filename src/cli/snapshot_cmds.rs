@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 use bascrypt::convex::{Limits, Snapshot, WriteOptions};
 use bascrypt::password::{self, Params, Verdict};
 use bascrypt::user_admin::{
-    self, field_value, AppRow, ChangeReport, CredentialState, NewUser, RemoveUser,
+    self, field_value, AppRow, ChangeReport, CredentialState, NewUser, RemoveUser, UserAdminError,
+    UserSummary,
 };
 
 use super::secret_input::{read_new_password, Source};
@@ -481,43 +482,120 @@ fn remove_user(a: RemoveUserArgs) -> Result<u8> {
 }
 
 fn users(a: UsersArgs) -> Result<u8> {
+    use std::io::Write;
+
     let mut snapshot = open(&a.common.snapshot, &a.common.limits)?;
-    let users = user_admin::list_users(&mut snapshot, &a.common.component)?;
-    if a.common.output.json {
-        println!("{}", json!({ "users": users }));
-        return Ok(0);
+    let component = &a.common.component;
+    // Text lines up its columns, so the email column's width is read first:
+    // one more pass over the user table keeps memory flat.
+    let width = if a.common.output.json {
+        None
+    } else {
+        let mut width = 5;
+        user_admin::for_each_user_email(&mut snapshot, component, |email| {
+            width = width.max(email.chars().count());
+        })?;
+        Some(width)
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut listing = UserListing {
+        width,
+        started: false,
+        count: 0,
+    };
+    let walk = user_admin::for_each_user(&mut snapshot, component, |u| {
+        listing.push(&mut out, &u).map_err(UserAdminError::Output)
+    });
+    let error = match walk {
+        Ok(()) => None,
+        // Nothing printed yet: the usual error report.
+        Err(err) if !listing.started => return Err(err.into()),
+        Err(err) => Some(err.to_string()),
+    };
+    // Some users may be printed already: a JSON listing still ends as one
+    // valid object, carrying the error, so a script sees both.
+    listing.finish(&mut out, error.as_deref())?;
+    out.flush()?;
+    match error {
+        None => {
+            eprintln!("{} users", listing.count);
+            Ok(0)
+        }
+        Some(message) => {
+            eprintln!("bascrypt: error: {message}");
+            Ok(2)
+        }
     }
-    let width = users
-        .iter()
-        .map(|u| u.email.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    println!(
-        "{:width$}  verified  providers             password",
-        "email"
-    );
-    for u in &users {
+}
+
+/// The `users` listing, printed as the user table streams past so that
+/// memory does not grow with the export.
+struct UserListing {
+    /// The email column's width, for text; `None` for JSON.
+    width: Option<usize>,
+    started: bool,
+    count: u64,
+}
+
+impl UserListing {
+    fn push(&mut self, out: &mut impl std::io::Write, u: &UserSummary) -> std::io::Result<()> {
+        let first = !self.started;
+        self.started = true;
+        self.count += 1;
+        let Some(width) = self.width else {
+            out.write_all(if first { b"{\"users\":[" } else { b"," })?;
+            // Through a Value so keys come sorted, as in every other --json output.
+            let user = serde_json::to_value(u).map_err(std::io::Error::other)?;
+            return serde_json::to_writer(&mut *out, &user).map_err(std::io::Error::other);
+        };
+        if first {
+            self.header(out, width)?;
+        }
         let state = match &u.credential {
             CredentialState::NoCredentialAccount => "no credential account".to_string(),
             CredentialState::NoPassword => "credential account without a password".to_string(),
             CredentialState::Valid => "valid Better Auth hash".to_string(),
             CredentialState::Invalid(code) => format!("cannot verify ({code})"),
         };
-        println!(
-            "{:width$}  {:8}  {:20}  {}",
-            u.email,
-            if u.email_verified { "yes" } else { "no" },
-            if u.providers.is_empty() {
-                "-".to_string()
-            } else {
-                u.providers.join(",")
-            },
-            state
-        );
+        let providers = if u.providers.is_empty() {
+            "-".to_string()
+        } else {
+            u.providers.join(",")
+        };
+        let verified = if u.email_verified { "yes" } else { "no" };
+        writeln!(
+            out,
+            "{:width$}  {verified:8}  {providers:20}  {state}",
+            u.email
+        )
     }
-    eprintln!("{} users", users.len());
-    Ok(0)
+
+    fn header(&self, out: &mut impl std::io::Write, width: usize) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{:width$}  verified  providers             password",
+            "email"
+        )
+    }
+
+    /// Ends the listing; `error` is what stopped it early, if anything.
+    fn finish(&self, out: &mut impl std::io::Write, error: Option<&str>) -> std::io::Result<()> {
+        match self.width {
+            Some(width) if !self.started => self.header(out, width),
+            Some(_) => Ok(()),
+            None => {
+                if !self.started {
+                    out.write_all(b"{\"users\":[")?;
+                }
+                out.write_all(b"]")?;
+                if let Some(error) = error {
+                    out.write_all(b",\"error\":")?;
+                    serde_json::to_writer(&mut *out, error).map_err(std::io::Error::other)?;
+                }
+                out.write_all(b"}\n")
+            }
+        }
+    }
 }
 
 fn print_report(report: &ChangeReport, dest: Option<&Path>, json: bool) {

@@ -26,7 +26,7 @@ pub type StoredPasswordSource<'a> =
 
 pub use add::{add_user, field_value, AppRow, NewUser};
 pub use email::normalize_email;
-pub use list::{for_each_user, list_users, CredentialState, UserSummary};
+pub use list::{for_each_user, for_each_user_email, list_users, CredentialState, UserSummary};
 pub use remove::{remove_user, RemoveUser};
 pub use report::{Change, ChangeKind, ChangeReport};
 pub use set_password::set_password;
