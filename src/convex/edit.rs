@@ -529,6 +529,9 @@ impl<'a> SnapshotEdit<'a> {
                 LineAction::Drop => changes.dropped += 1,
             }
         }
+        // Each table is streamed once: free what its editor holds (a set of
+        // every `_id`, say) before the next table's is built up.
+        pending.editor = None;
         if !pending.appended.is_empty() && !ends_with_newline {
             sink.write_all(b"\n")
                 .map_err(|source| entry_error(name, source))?;
