@@ -970,3 +970,29 @@ fn batch_lines_that_are_refused_never_echo_the_password() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert_eq!(leaks(&out, &secret, None), Vec::<String>::new());
 }
+
+/// A stored value with no `:` is not a wrong password but a value Better Auth
+/// throws on: `verify` says so (on standard output, as its verdict) and exits
+/// 2, and `--json` says `throws`.
+#[test]
+fn verify_says_a_value_without_a_colon_throws() {
+    let out = common::bascrypt(&["verify", "--password-stdin", "abc"], b"password123\n");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(
+            "Better Auth would throw on this stored value, so sign-in answers HTTP 500: Invalid password hash"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("[no-colon]"), "{text}");
+    let out = common::bascrypt(
+        &["verify", "--password-stdin", "--json", "abc"],
+        b"password123\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "throws");
+    assert_eq!(v["match"], false);
+    assert_eq!(v["findings"][0]["code"], "no-colon");
+}
