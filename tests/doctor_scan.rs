@@ -337,3 +337,56 @@ fn an_orphan_accounts_password_is_not_judged() {
     assert_eq!(r.count(Code::OrphanAccount), 1);
     assert_eq!(r.count(Code::ForeignHash), 0, "{r:#?}");
 }
+
+/// The progress the scan reports drives the bar on a terminal: bytes only
+/// grow, every table is announced, and at the end the bytes read are the
+/// bytes the ZIP declares (the clean export's Google-only user makes the
+/// scan read the `user` table twice, which the total must include).
+#[test]
+fn progress_counts_every_byte_of_every_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = clean().build(dir.path());
+    let options = doctor_support::options(&zip);
+    let mut snapshot = Snapshot::open(&zip).unwrap();
+    let mut events: Vec<(String, u64, u64)> = Vec::new();
+    let result = scan(&mut snapshot, &options, 20, &mut |p| {
+        events.push((p.table.to_owned(), p.bytes, p.total_bytes))
+    })
+    .unwrap();
+    assert!(result.stats.second_pass);
+
+    let documents: Vec<(String, u64)> = entry_sizes(&zip)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with("/documents.jsonl") && !name.contains("_tables/"))
+        .collect();
+    let user_table = documents
+        .iter()
+        .find(|(n, _)| n == "_components/betterAuth/user/documents.jsonl")
+        .unwrap()
+        .1;
+    let all: u64 = documents.iter().map(|(_, size)| size).sum();
+    let (_, bytes, total) = events.last().unwrap().clone();
+    assert_eq!(total, all + user_table, "{events:?}");
+    assert!(bytes <= total);
+    assert!(events.windows(2).all(|w| w[0].1 <= w[1].1), "{events:?}");
+    for table in [
+        "betterAuth/user",
+        "betterAuth/account",
+        "betterAuth/session",
+        "users",
+    ] {
+        assert!(events.iter().any(|e| e.0 == table), "{table}: {events:?}");
+    }
+    assert!(events.iter().any(|e| e.0.ends_with("(second pass)")));
+}
+
+/// Every entry of the ZIP with its uncompressed size.
+fn entry_sizes(zip: &std::path::Path) -> Vec<(String, u64)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let f = archive.by_index(i).unwrap();
+            (f.name().to_owned(), f.size())
+        })
+        .collect()
+}

@@ -189,12 +189,19 @@ fn print_finding(f: &Finding) {
 
 fn whole_export(a: &DoctorArgs, snapshot: &mut Snapshot, options: &DoctorOptions) -> Result<u8> {
     let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:30} {percent:>3}% {msg} ({elapsed}, about {eta} left)",
+        ) {
+            bar.set_style(style);
+        }
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
     });
     let mut progress = |p: ScanProgress<'_>| {
         if let Some(bar) = &bar {
+            bar.set_length(p.total_bytes);
+            bar.set_position(p.bytes.min(p.total_bytes));
             bar.set_message(format!("{}: {} rows", p.table, p.rows));
         }
     };

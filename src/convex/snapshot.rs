@@ -474,6 +474,14 @@ impl Snapshot {
         self.limits
     }
 
+    /// The uncompressed size the ZIP declares for `entry` (a hint for
+    /// progress displays: reading checks it, so a lie ends the read), or
+    /// `None` when there is no such entry.
+    pub fn entry_size(&mut self, entry: &str) -> Option<u64> {
+        let index = self.archive.index_for_name(entry)?;
+        self.archive.by_index_raw(index).ok().map(|f| f.size())
+    }
+
     /// Streams the rows of `table` in `component`, one line at a time.
     ///
     /// Fails with [`SnapshotError::NoSuchTable`] when the table has no

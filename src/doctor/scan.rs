@@ -25,6 +25,11 @@ pub struct ScanProgress<'a> {
     pub table: &'a str,
     /// Rows of it read so far.
     pub rows: u64,
+    /// Bytes of `documents.jsonl` read so far, over every table.
+    pub bytes: u64,
+    /// Bytes to read in all, as the ZIP declares them; grows once if the
+    /// `user` table has to be read a second time.
+    pub total_bytes: u64,
 }
 
 /// How much the scan read.
@@ -82,7 +87,8 @@ const PROGRESS_EVERY: u64 = 1 << 16;
 /// credential account, emails or `_id`s repeat, users carry a legacy
 /// `userId` link, or a kept finding needs its user's email for the fix line;
 /// a table with repeated `_id`s is also read again to name them.
-/// `progress` is called at the start of each table and every 65,536 rows.
+/// `progress` is called at the start of each table and every 65,536 rows,
+/// with the bytes read so far and in all, for a progress bar.
 ///
 /// # Errors
 /// An entry cannot be read (damaged ZIP). A line that is not a document is
@@ -130,6 +136,13 @@ pub fn scan(
             .unwrap_or(false)
     });
 
+    let mut total_bytes = 0u64;
+    for (comp, table, _) in &order {
+        let entry = snapshot.component(comp)?.documents_entry(table);
+        total_bytes += snapshot.entry_size(&entry).unwrap_or(0);
+    }
+    let mut bytes = 0u64;
+
     let mut users = UserIndex::default();
     let mut repeated_user_ids = HashSet64::default();
     let mut emails = HashSet64::default();
@@ -142,6 +155,8 @@ pub fn scan(
         progress(ScanProgress {
             table: &info.label,
             rows: 0,
+            bytes,
+            total_bytes,
         });
         stats.tables += 1;
         let mut ids = HashSet64::default();
@@ -156,10 +171,13 @@ pub fn scan(
                 }
             };
             read += 1;
+            bytes += row.raw.len() as u64 + 1;
             if read.is_multiple_of(PROGRESS_EVERY) {
                 progress(ScanProgress {
                     table: &info.label,
                     rows: read,
+                    bytes,
+                    total_bytes,
                 });
             }
             check_row(&info, &row, &mut c);
@@ -311,9 +329,15 @@ pub fn scan(
         stats.second_pass = true;
         let info = TableInfo::read(snapshot, &auth, "user")?;
         let pass_label = format!("{} (second pass)", info.label);
+        // Lines that failed to parse were not counted: start from the end.
+        bytes = total_bytes;
+        let entry = snapshot.component(&auth)?.documents_entry("user");
+        let total_bytes = total_bytes + snapshot.entry_size(&entry).unwrap_or(0);
         progress(ScanProgress {
             table: &pass_label,
             rows: 0,
+            bytes,
+            total_bytes,
         });
         let mut pending: HashMap<u64, Vec<(Code, usize)>> = HashMap::new();
         for (code, index, user) in std::mem::take(&mut c.pending) {
@@ -322,10 +346,13 @@ pub fn scan(
         let mut read = 0u64;
         for row in snapshot.rows(&auth, "user")?.flatten() {
             read += 1;
+            bytes += row.raw.len() as u64 + 1;
             if read.is_multiple_of(PROGRESS_EVERY) {
                 progress(ScanProgress {
                     table: &pass_label,
                     rows: read,
+                    bytes,
+                    total_bytes,
                 });
             }
             let Some(id) = row.id() else { continue };
