@@ -584,3 +584,55 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Carol's app row is linked the older way: her component user's `userId`
+/// holds the app row's `_id`. `remove-user --app-table` must take that row
+/// too, or doctor then reports her as an app-only user.
+#[test]
+fn remove_user_takes_the_app_row_of_a_legacy_userid_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = packed_sample(tmp.path(), "in.zip");
+    let out = tmp.path().join("out.zip");
+    let o = bascrypt(
+        &[
+            "snapshot",
+            "remove-user",
+            s(&input),
+            "--email",
+            "carol@example.com",
+            "--app-table",
+            "users",
+            "-o",
+            s(&out),
+            "--json",
+        ],
+        b"",
+    );
+    let v = json_out(&o);
+    let app_row = "j576shfwwjxxewr28qgk3493r17j2ckd";
+    assert!(
+        v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["table"] == "users" && c["id"] == app_row),
+        "{v}"
+    );
+    let users = common::entries(&out)
+        .into_iter()
+        .find(|e| e.name == "users/documents.jsonl")
+        .unwrap();
+    let text = String::from_utf8(users.content).unwrap();
+    assert!(!text.contains("carol@example.com"), "{text}");
+    assert!(!text.contains(app_row));
+    let doctor = bascrypt(&["doctor", s(&out), "--json"], b"");
+    let report: Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["email"] == "carol@example.com"),
+        "{report}"
+    );
+}

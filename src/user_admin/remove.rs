@@ -18,7 +18,8 @@ pub struct RemoveUser {
     /// Pick the user by `_id` instead of by email: the way out when several
     /// users share an email (`email` is then only a cross-check, if not empty).
     pub user_id: Option<String>,
-    /// Also remove the rows of this app table that link to the user.
+    /// Also remove the rows of this app table that link to the user (by
+    /// `app_link`), and the row the user's legacy `userId` field points at.
     pub app_table: Option<String>,
     /// The app table's link field (`authId`).
     pub app_link: String,
@@ -62,6 +63,9 @@ pub fn remove_user(
 
     // Pass 1: which rows go, so untouched tables stay raw copies.
     let mut doomed: BTreeMap<(String, String), Vec<(u64, String)>> = BTreeMap::new();
+    // Older apps link the other way: the component user's `userId` holds
+    // the app row's `_id`.
+    let mut legacy_app_id: Option<String> = None;
     let tables: Vec<String> = snapshot
         .component(&component)?
         .tables()
@@ -85,7 +89,11 @@ pub fn remove_user(
             ids.check(&row)
                 .map_err(|problem| bad_row_id(&entry, row.line, problem))?;
             let hit = if table == "user" {
-                row.id() == Some(user.id.as_str())
+                let hit = row.id() == Some(user.id.as_str());
+                if hit {
+                    legacy_app_id = row.str_field("userId").map(str::to_owned);
+                }
+                hit
             } else {
                 row.str_field("userId") == Some(user.id.as_str())
             };
@@ -101,7 +109,9 @@ pub fn remove_user(
         if snapshot.component("")?.table(app).is_some() {
             for row in snapshot.rows("", app)? {
                 let row = row?;
-                if row.str_field(&request.app_link) == Some(user.id.as_str()) {
+                let linked = row.str_field(&request.app_link) == Some(user.id.as_str());
+                let legacy = legacy_app_id.is_some() && row.id() == legacy_app_id.as_deref();
+                if linked || legacy {
                     doomed
                         .entry((String::new(), app.clone()))
                         .or_default()
