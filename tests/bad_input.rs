@@ -386,6 +386,17 @@ pub(crate) fn corpus() -> Vec<Case> {
         });
         z
     };
+    // A table add-user does not edit is copied raw: its declared size must
+    // still be checked, or the copy is handed on with a size that makes other
+    // readers fail its CRC.
+    let size_of_copied = |size: u32| {
+        let mut z = zip_bytes(&sample_entries(), CompressionMethod::Deflated);
+        patch(&mut z, "todos/documents.jsonl", |b, at, central| {
+            let off = at + if central { 24 } else { 22 };
+            b[off..off + 4].copy_from_slice(&size.to_le_bytes());
+        });
+        z
+    };
     let encrypted = {
         let mut z = zip_bytes(&sample_entries(), CompressionMethod::Stored);
         set_u16(&mut z, SESSION, 8, 6, 1);
@@ -460,6 +471,10 @@ pub(crate) fn corpus() -> Vec<Case> {
             &[&format!("entry `{SESSION}` uses ZIP compression method 12 (bzip2)")]),
         case("huge declared size (zip bomb)", Zip(huge_declared), &add_user_with(&["--max-entry-bytes", "1GiB"]),
             &[&format!("`{USER}` unpacks to more than 1073741824 bytes"), "--max-entry-bytes"]),
+        case("understated size of a copied entry", Zip(size_of_copied(100)), &add_user(),
+            &["`todos/documents.jsonl` unpacks to more than the 100 bytes the ZIP's directory declares"]),
+        case("overstated size of a copied entry", Zip(size_of_copied(100_000)), &add_user(),
+            &["`todos/documents.jsonl`", "the ZIP's directory declares"]),
         case("understated size (zip bomb)", Zip(understated), &add_user(),
             &[&format!("`{USER}` unpacks to more than the 100 bytes the ZIP's directory declares")]),
         case("total size over the limit", Zip(sample_zip()), &add_user_with(&["--max-total-bytes", "1KiB"]),

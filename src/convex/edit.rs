@@ -383,7 +383,8 @@ impl<'a> SnapshotEdit<'a> {
                     .archive_mut()
                     .by_index(index)
                     .map_err(|e| zip_error(name, e))?;
-                io::copy(&mut check, &mut io::sink()).map_err(|e| {
+                let declared = check.size();
+                let unpacked = io::copy(&mut check, &mut io::sink()).map_err(|e| {
                     entry_error(
                         name,
                         io::Error::new(
@@ -393,6 +394,23 @@ impl<'a> SnapshotEdit<'a> {
                     )
                 })?;
                 drop(check);
+                // The CRC covers the data, not the size the directory
+                // declares; a copy with a wrong size fails in other readers.
+                if unpacked > declared {
+                    return Err(SnapshotError::SizeMismatch {
+                        entry: name.to_owned(),
+                        declared,
+                    });
+                }
+                if unpacked < declared {
+                    return Err(entry_error(
+                        name,
+                        io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("unpacks to {unpacked} bytes, not the {declared} the ZIP's directory declares: the ZIP is damaged; re-export it with `npx convex export`"),
+                        ),
+                    ));
+                }
                 let file = self
                     .snapshot
                     .archive_mut()
