@@ -1011,3 +1011,27 @@ fn verify_says_a_value_without_a_colon_throws() {
     assert_eq!(v["match"], false);
     assert_eq!(v["findings"][0]["code"], "no-colon");
 }
+
+/// Standard output that cannot be written (a full disk) is the machine's
+/// state, not a bug: exit 2 and a sentence, never a panic report.
+#[test]
+fn a_full_standard_output_is_an_error_not_a_panic() {
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(common::BIN)
+        .args(["inspect", "abc"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.starts_with(
+            "bascrypt: error: cannot write to standard output (No space left on device"
+        ),
+        "{err}"
+    );
+}

@@ -131,6 +131,7 @@ pub struct OutputArgs {
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
     quit_quietly_on_closed_pipe();
+    report_resource_failures_plainly();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -179,6 +180,42 @@ fn quit_quietly_on_closed_pipe() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+}
+
+/// `println!` panics when standard output cannot be written (a full disk,
+/// `>/dev/full`), and the KDF panics when the kernel refuses its 32 MiB
+/// buffers (`ulimit -v`, overcommit off): both are the machine's state, not
+/// bugs, so they end with exit 2 and a sentence instead of a panic report.
+fn report_resource_failures_plainly() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        let plain = if let Some(why) = message.strip_prefix("failed printing to stdout: ") {
+            Some(format!("cannot write to standard output ({why}); an output file named with -o is complete or absent, never half-written"))
+        } else if message.starts_with("failed printing to stderr") {
+            Some(String::new())
+        } else if message.contains("of scrypt scratch memory") {
+            Some(format!("{message}: not enough memory for this many hashes at once; lower --threads (each thread holds its batch lanes x 32 MiB)"))
+        } else {
+            None
+        };
+        match plain {
+            Some(text) => {
+                if !text.is_empty() {
+                    // Standard error may be what failed: never panic again.
+                    use std::io::Write;
+                    let _ = writeln!(std::io::stderr(), "bascrypt: error: {text}");
+                }
+                std::process::exit(2);
+            }
+            None => default(info),
+        }
+    }));
 }
 
 /// The error and its causes on one line, each said once: library errors often
