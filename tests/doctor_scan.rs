@@ -390,3 +390,29 @@ fn entry_sizes(zip: &std::path::Path) -> Vec<(String, u64)> {
         })
         .collect()
 }
+
+/// An address zod's `z.email()` refuses can never be typed at sign-in; an
+/// uppercase or space-padded one that passes once fixed is reported as
+/// `email-case` / `email-whitespace` only, not twice.
+#[test]
+fn invalid_email_only_for_addresses_zod_refuses() {
+    let mut b = clean();
+    let dots = b.person("two..dots@example.com");
+    let _ = b.person("jürgen@example.com");
+    let _ = b.person("admin@localhost");
+    let _ = b.person("Upper.Case@Example.com");
+    let _ = b.person(" padded@example.com");
+    let r = scan_of(&b);
+    assert_eq!(r.count(Code::InvalidEmail), 3, "{r:#?}");
+    assert_eq!(severity(&r, Code::InvalidEmail), Severity::Error);
+    assert_eq!(r.count(Code::EmailCase), 1);
+    assert_eq!(r.count(Code::EmailWhitespace), 1);
+    let f = r
+        .group(Code::InvalidEmail)
+        .unwrap()
+        .findings
+        .iter()
+        .find(|f| f.id.as_deref() == Some(dots.as_str()))
+        .unwrap();
+    assert!(f.message.contains("400 INVALID_EMAIL"), "{}", f.message);
+}

@@ -92,6 +92,8 @@ impl SignInVerdict {
 
 /// Walks Better Auth's `signInEmail` for `attempt` over `rows`.
 ///
+/// Both first check the typed email with zod's `z.email()` (400
+/// `INVALID_EMAIL`, no log line; see [`super::passes_email_check`]).
 /// 1.6: find the user whose stored email equals the lowercased typed email
 /// (`User not found`), then its `credential` account (`Credential account not
 /// found`), then its password (`Password not found`), then verify (throws →
@@ -105,6 +107,15 @@ pub fn simulate_sign_in(
     rows: &SignInRows<'_>,
 ) -> SignInVerdict {
     use BetterAuthVersion::*;
+    if !super::passes_email_check(attempt.email) {
+        return SignInVerdict {
+            version,
+            outcome: Outcome::Failure,
+            status: Some(400),
+            log: None,
+            reason: format!("{:?} fails the email check Better Auth runs first (zod's z.email()): 400 INVALID_EMAIL, before any user is looked up", attempt.email),
+        };
+    }
     let typed = attempt.email.to_lowercase();
     if version == V1_7 {
         if let Some(pw) = attempt.password {

@@ -152,6 +152,14 @@ pub(crate) fn check_user(
                 .fix(format!("change this row's email to {wanted:?} (Convex dashboard, or a mutation in the component)"))
             });
         }
+        if !trimmed.is_empty() && !crate::auth_rows::passes_email_check(trimmed) {
+            c.add(Code::InvalidEmail, Severity::Error, &info.label, |f| {
+                f.id(Some(&user.id)).email(Some(email)).line(line).message(format!(
+                    "the stored email {trimmed:?} fails the check Better Auth runs on the typed email first (zod's z.email(): ASCII letters, digits and _ ' + - in dot-separated runs, a domain with a dot and a final label of 2+ letters), so sign-in answers 400 INVALID_EMAIL and password reset 400, whatever the password"
+                ))
+                .fix("give the user an address that passes (Convex dashboard, or a mutation in the component), or remove the row: bascrypt snapshot remove-user … --user-id <_id>".to_owned())
+            });
+        }
         if trimmed != trimmed.to_lowercase() {
             c.add(Code::EmailCase, Severity::Error, &info.label, |f| {
                 f.id(Some(&user.id)).email(Some(email)).line(line).message(format!(

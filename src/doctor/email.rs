@@ -406,7 +406,14 @@ pub fn diagnose_email(
         .iter()
         .map(|&v| simulate_sign_in(v, &attempt, &rows))
         .collect();
-    let password_reset = if found.is_some() {
+    let password_reset = if !crate::auth_rows::passes_email_check(check.email) {
+        ResetVerdict {
+            status: 400,
+            email_sent: false,
+            log: None,
+            reason: format!("{:?} fails the email check of the request body (zod's z.email()): 400 VALIDATION_ERROR, nothing is looked up or sent", check.email),
+        }
+    } else if found.is_some() {
         ResetVerdict {
             status: 200,
             email_sent: true,

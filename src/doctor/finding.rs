@@ -60,6 +60,9 @@ codes! {
     EmailCase = "email-case",
     /// The stored email has leading or trailing whitespace, so it never matches.
     EmailWhitespace = "email-whitespace",
+    /// The stored email fails the email check Better Auth runs on what is
+    /// typed (zod's `z.email()`), so nobody can type it and sign in.
+    InvalidEmail = "invalid-email",
     /// Two component users whose emails are equal, or equal ignoring case.
     DuplicateEmail = "duplicate-email",
     /// The user has no `credential` account.

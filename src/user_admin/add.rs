@@ -69,6 +69,14 @@ pub fn add_user(
 ) -> Result<ChangeReport, UserAdminError> {
     let mut report = ChangeReport::default();
     let email = normalize_email(&user.email)?;
+    // Lookups (set-password, remove-user) take any stored address, so that
+    // a broken row can be fixed; a new user must be able to sign in.
+    if !crate::auth_rows::passes_email_check(&email) {
+        return Err(UserAdminError::InvalidEmail {
+            email: user.email.clone(),
+            why: "Better Auth checks the typed email with zod's z.email() before anything else and answers 400 INVALID_EMAIL for this one (it takes ASCII letters, digits and _ ' + - in dot-separated runs, and a domain with a dot and a final label of 2+ letters), so this user could never sign in",
+        });
+    }
     if email != user.email {
         report
             .notes
