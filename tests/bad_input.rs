@@ -189,6 +189,16 @@ fn set_u16(zip: &mut [u8], entry: &str, central: usize, local: usize, value: u16
     });
 }
 
+/// Dave is in the app's `users` table twice (a second row, valid `_id`).
+fn two_app_rows_for_dave() -> Vec<u8> {
+    let users = bascrypt::convex::TableNumber::new(10001).unwrap();
+    let id = bascrypt::convex::ConvexId::new(users, &mut rand::rng());
+    let line = format!(
+        r#"{{"_creationTime":1750231681272.5,"_id":"{id}","email":"Dave@example.com","isAdmin":true}}"#
+    );
+    with_last_line("users/documents.jsonl", line.as_bytes())
+}
+
 fn sample_with_entry_named(name: &str) -> Vec<u8> {
     let mut entries = sample_entries();
     entries.push((name.to_owned(), b"x".to_vec()));
@@ -555,6 +565,16 @@ pub(crate) fn corpus() -> Vec<Case> {
         case("output is the input", Zip(sample_zip()), &["snapshot", "add-user", "{in}", "--email", "new@example.com", "--password-hash", GOOD_HASH, "-o", "{in}", "--force"],
             &["is the input export (or a link to it); write the edited export to another file"]),
         // ------------------------------------------------ stored values
+        case("remove-user --app-table that does not exist", Zip(sample_zip()), &["snapshot", "remove-user", "{in}", "--email", "erin@example.com", "--app-table", "nosuch", "-o", "{out}"],
+            &["--app-table nosuch: the app has no table `nosuch` (it has: users, todos)"]),
+        case("doctor --app-table that does not exist", Zip(sample_zip()), &["doctor", "{in}", "--app-table", "nosuch"],
+            &["--app-table nosuch: the app has no table `nosuch` (it has: users, todos)"]),
+        case("two app rows with the email", Zip(two_app_rows_for_dave()), &["snapshot", "add-user", "{in}", "--email", "dave@example.com", "--password-hash", GOOD_HASH, "--app-table", "users", "-o", "{out}"],
+            &["--app-table users: 2 rows of `users/documents.jsonl` have the email \"dave@example.com\" (line 5 _id j57b31t1v8dsyqrvv997w21rfn7j2ffv, line 6 _id ", "merge them in your app"]),
+        case("--app-set field given twice", Zip(sample_zip()), &add_user_with(&["--app-table", "users", "--app-set", "isAdmin=true", "--app-set", "isAdmin=false"]),
+            &["--app-set isAdmin=… is given twice; give each field once"]),
+        case("--user-set without a field name", Zip(sample_zip()), &add_user_with(&["--user-set", "=admin"]),
+            &["--user-set \"=admin\": the field name before '=' is empty"]),
         case("--password-hash not a Better Auth value", Zip(sample_zip()), &["snapshot", "add-user", "{in}", "--email", "new@example.com", "--password-hash", "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy", "-o", "{out}"],
             &["--password-hash: Better Auth's default verify cannot accept this value (foreign-hash"]),
         case("inspect: a 100 KiB stored value", Input::None, &["inspect", &big_stored],
@@ -565,6 +585,8 @@ pub(crate) fn corpus() -> Vec<Case> {
         // ------------------------------------------------ passwords that are not text
         case("hash: NUL in the password", Input::None, &["hash", "--password-stdin"],
             &["the password on standard input contains a NUL byte (byte 3)"]).stdin(b"pw\0rd\n"),
+        case("hash: byte-order mark before the password", Input::None, &["hash", "--password-stdin"],
+            &["the password on standard input starts with a byte-order mark"]).stdin(b"\xef\xbb\xbfBom-secret-4242\r\n"),
         case("hash: lone surrogate (not UTF-8)", Input::None, &["hash", "--password-stdin"],
             &["the password on standard input is not valid UTF-8 (byte 3 is the first bad one)"]).stdin(b"pw\xed\xa0\x80Vq93-surrogate-secret\n"),
         case("hash: Latin-1 bytes", Input::None, &["hash", "--password-stdin"],

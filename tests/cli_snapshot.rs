@@ -636,3 +636,23 @@ fn remove_user_takes_the_app_row_of_a_legacy_userid_link() {
         "{report}"
     );
 }
+
+/// The shared option groups (limits, output) must not pull a command's own
+/// options under their heading in `--help`.
+#[test]
+fn help_lists_each_commands_own_options_first() {
+    for command in ["add-user", "set-password", "remove-user", "users"] {
+        let o = bascrypt(&["snapshot", command, "--help"], b"");
+        let help = String::from_utf8(o.stdout).unwrap();
+        let options = help.find("\nOptions:").unwrap();
+        let limits = help.find("\nLimits (").unwrap();
+        let output = help.find("\nOutput:").unwrap();
+        assert!(options < limits && limits < output, "{help}");
+        let output_section = &help[output..];
+        assert_eq!(
+            output_section.matches("\n      --").count(),
+            1,
+            "{command}: only --json belongs under Output:\n{help}"
+        );
+    }
+}

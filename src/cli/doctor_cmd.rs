@@ -23,7 +23,7 @@ pub struct DoctorArgs {
     /// Diagnose this one email: walk sign-in (1.6 and 1.7 rules) and password reset for it.
     #[arg(long, value_name = "EMAIL")]
     email: Option<String>,
-    /// With --email: read the password from standard input (one trailing newline is stripped)
+    /// With --email: read the password from standard input (one trailing \n or \r\n is stripped)
     /// and check it too.
     #[arg(long, requires = "email", conflicts_with = "password")]
     password_stdin: bool,
@@ -58,6 +58,28 @@ pub fn run(a: DoctorArgs) -> Result<u8> {
     }
     let mut snapshot = Snapshot::open(&a.snapshot)
         .with_context(|| format!("cannot use {} as a Convex export", a.snapshot.display()))?;
+    // The default may be absent (not every app keeps its own users table);
+    // a table named on purpose and missing is a typo that would hide every
+    // app-only user.
+    let tables_here = |component: &str| {
+        snapshot.component(component).map(|c| {
+            c.tables()
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    if a.app_table != "users" {
+        let tables = tables_here("")?;
+        if !tables.contains(&a.app_table) {
+            bail!(
+                "--app-table {}: the app has no table `{}` (it has: {}); check the name",
+                a.app_table,
+                a.app_table,
+                tables.join(", ")
+            );
+        }
+    }
     let options = DoctorOptions {
         component: a.component.clone(),
         app_table: a.app_table.clone(),

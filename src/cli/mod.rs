@@ -68,21 +68,24 @@ impl PasswordArgs {
 /// The most memory one hash may use, in MiB.
 pub const MAX_HASH_MEMORY_MIB: usize = 1024;
 
+/// `next_help_heading` would also move every later argument of the
+/// command under this heading, so each argument names it.
+const PARAMS_HEADING: &str = "Custom scrypt parameters (default: Better Auth's)";
+
 /// scrypt parameters, for apps that gave Better Auth their own hash function.
 #[derive(Args, Clone, Copy)]
-#[command(next_help_heading = "Custom scrypt parameters (default: Better Auth's)")]
 pub struct ParamsArgs {
     /// scrypt N (a power of two).
-    #[arg(long, value_name = "N", default_value_t = 16384)]
+    #[arg(help_heading = PARAMS_HEADING, long, value_name = "N", default_value_t = 16384)]
     scrypt_n: u64,
     /// scrypt r.
-    #[arg(long, value_name = "R", default_value_t = 16)]
+    #[arg(help_heading = PARAMS_HEADING, long, value_name = "R", default_value_t = 16)]
     scrypt_r: u32,
     /// scrypt p.
-    #[arg(long, value_name = "P", default_value_t = 1)]
+    #[arg(help_heading = PARAMS_HEADING, long, value_name = "P", default_value_t = 1)]
     scrypt_p: u32,
     /// Derived key length in bytes (the stored key has twice as many hex characters).
-    #[arg(long, value_name = "BYTES", default_value_t = 64)]
+    #[arg(help_heading = PARAMS_HEADING, long, value_name = "BYTES", default_value_t = 64)]
     key_len: usize,
 }
 
@@ -119,12 +122,15 @@ impl ParamsArgs {
 /// 40 ms here each): minutes, not hours.
 const MAX_HASH_WORK: u128 = 1024;
 
+/// `next_help_heading` would also move every later argument of the
+/// command under this heading, so each argument names it.
+const OUTPUT_HEADING: &str = "Output";
+
 /// Output options every command shares.
 #[derive(Args, Clone, Copy)]
-#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Print one JSON object on standard output instead of text.
-    #[arg(long)]
+    #[arg(help_heading = OUTPUT_HEADING, long)]
     json: bool,
 }
 

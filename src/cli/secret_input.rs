@@ -158,6 +158,9 @@ fn check_text(bytes: &[u8], what: &str) -> Result<()> {
     if let Err(e) = std::str::from_utf8(bytes) {
         bail!("{what} is not valid UTF-8 (byte {} is the first bad one): Better Auth hashes Unicode text, and these bytes have no text to hash; check the input's encoding", e.valid_up_to() + 1);
     }
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        bail!("{what} starts with a byte-order mark (bytes EF BB BF, which Windows editors put at the start of a text file): it would become part of the password, and nobody can type it; save the file as UTF-8 without BOM, or pipe the password in with printf");
+    }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         bail!("{what} contains a NUL byte (byte {}): a typed password never does; was a binary file piped in?", pos + 1);
     }
@@ -185,6 +188,11 @@ mod tests {
     fn refuses_non_text() {
         let err = read(b"ab\xed\xa0\x80cd").unwrap_err().to_string();
         assert!(err.contains("not valid UTF-8 (byte 3"), "{err}");
+        let err = read(b"\xef\xbb\xbfChange-me-now-42\r\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("starts with a byte-order mark"), "{err}");
+        assert!(!err.contains("Change-me"), "{err}");
         let err = read(b"a\0b").unwrap_err().to_string();
         assert!(err.contains("NUL byte (byte 2)"), "{err}");
         assert!(read(&vec![b'a'; STDIN_LIMIT + 1]).is_err());

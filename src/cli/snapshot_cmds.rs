@@ -64,23 +64,26 @@ pub struct PackArgs {
     pub output: OutputArgs,
 }
 
+/// `next_help_heading` would also move every later argument of the
+/// command under this heading, so each argument names it.
+const LIMITS_HEADING: &str = "Limits (raise them for a genuine export that exceeds one)";
+
 /// Bounds on what an export may hold, so a damaged or hostile ZIP fails with
 /// a message instead of exhausting memory, disk or time. Sizes take a plain
 /// number of bytes or a suffix: 16MiB, 64GiB (K, M, G, T are powers of 1024).
 #[derive(Args, Clone, Copy)]
-#[command(next_help_heading = "Limits (raise them for a genuine export that exceeds one)")]
 pub struct LimitArgs {
     /// Longest line of a documents.jsonl.
-    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    #[arg(help_heading = LIMITS_HEADING, long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
     max_line_bytes: u64,
     /// Largest unpacked ZIP entry.
-    #[arg(long, value_name = "SIZE", default_value = "64GiB", value_parser = parse_size)]
+    #[arg(help_heading = LIMITS_HEADING, long, value_name = "SIZE", default_value = "64GiB", value_parser = parse_size)]
     max_entry_bytes: u64,
     /// Largest total of all entries' unpacked sizes.
-    #[arg(long, value_name = "SIZE", default_value = "256GiB", value_parser = parse_size)]
+    #[arg(help_heading = LIMITS_HEADING, long, value_name = "SIZE", default_value = "256GiB", value_parser = parse_size)]
     max_total_bytes: u64,
     /// Most entries in the ZIP.
-    #[arg(long, value_name = "COUNT", default_value_t = 10_000_000)]
+    #[arg(help_heading = LIMITS_HEADING, long, value_name = "COUNT", default_value_t = 10_000_000)]
     max_entries: usize,
 }
 
@@ -408,16 +411,23 @@ fn password_source<'a>(
 }
 
 fn parse_fields(items: &[String], flag: &str) -> Result<Vec<(String, Value)>> {
-    items
-        .iter()
-        .map(|item| {
-            let (k, v) = item.split_once('=').with_context(|| {
-                format!("{flag} {item:?}: expected FIELD=VALUE, e.g. isAdmin=true")
-            })?;
-            let value = field_value(v).map_err(|why| anyhow::anyhow!("{flag} {k}: {why}"))?;
-            Ok((k.to_owned(), value))
-        })
-        .collect()
+    let mut fields: Vec<(String, Value)> = Vec::new();
+    for item in items {
+        let (k, v) = item
+            .split_once('=')
+            .with_context(|| format!("{flag} {item:?}: expected FIELD=VALUE, e.g. isAdmin=true"))?;
+        if k.is_empty() {
+            bail!("{flag} {item:?}: the field name before '=' is empty");
+        }
+        // The last one would silently win: a typo'd repeat is more likely
+        // than a deliberate override.
+        if fields.iter().any(|(seen, _)| seen == k) {
+            bail!("{flag} {k}=… is given twice; give each field once");
+        }
+        let value = field_value(v).map_err(|why| anyhow::anyhow!("{flag} {k}: {why}"))?;
+        fields.push((k.to_owned(), value));
+    }
+    Ok(fields)
 }
 
 fn add_user(a: AddUserArgs) -> Result<u8> {

@@ -96,7 +96,7 @@ pub fn inspect(stored: &str, params: &Params) -> Inspection {
             Finding::new(
                 "foreign-hash",
                 severity,
-                format!("this is a {format} hash, not Better Auth's scrypt <salt>:<key>; {consequence}"),
+                format!("this looks like {format}, not Better Auth's scrypt <salt>:<key>; {consequence}"),
             )
             .fix(format!(
                 "either {RESET_FIX}, or give Better Auth an `emailAndPassword.password.verify` that also accepts {format} while users migrate"
@@ -322,10 +322,10 @@ fn foreign_format(value: &str) -> Option<&'static str> {
     }
     if value.chars().all(|c| c.is_ascii_hexdigit()) {
         return match value.len() {
-            32 => Some("bare MD5 hex digest (unsalted)"),
-            40 => Some("bare SHA-1 hex digest (unsalted)"),
-            64 => Some("bare SHA-256 hex digest (unsalted)"),
-            128 => Some("bare SHA-512 hex digest (unsalted)"),
+            32 => Some("a bare MD5 hex digest (unsalted)"),
+            40 => Some("a bare SHA-1 hex digest (unsalted)"),
+            64 => Some("a bare SHA-256 hex digest (unsalted)"),
+            128 => Some("a bare SHA-512 hex digest (unsalted)"),
             _ => None,
         };
     }

@@ -359,15 +359,16 @@ fn find_app_row(
         }
     }
     if found.len() > 1 {
-        return Err(UserAdminError::AmbiguousEmail {
-            email: email.to_owned(),
-            entry,
-            count: found.len(),
-            lines: found
-                .iter()
-                .map(|(l, _)| l.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+        // Not AmbiguousEmail: its advice (remove-user --user-id) is for
+        // component users, and app rows are the app's own to merge.
+        let rows = found
+            .iter()
+            .map(|(line, id)| format!("line {line} _id {id}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(UserAdminError::InvalidInput {
+            what: format!("--app-table {table}"),
+            why: format!("{} rows of `{entry}` have the email \"{email}\" ({rows}), so bascrypt cannot tell which one to link; merge them in your app (the Convex dashboard, or a mutation) and export again, or leave --app-table out and link the row yourself", found.len()),
         });
     }
     Ok(found.pop())

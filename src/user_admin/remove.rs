@@ -119,9 +119,15 @@ pub fn remove_user(
                 }
             }
         } else {
-            report.notes.push(format!(
-                "the app has no table `{app}`; nothing removed there"
-            ));
+            let root = snapshot.component("")?;
+            let tables: Vec<&str> = root.tables().iter().map(|t| t.name.as_str()).collect();
+            return Err(UserAdminError::InvalidInput {
+                what: format!("--app-table {app}"),
+                why: format!(
+                    "the app has no table `{app}` (it has: {}); check the name, or leave --app-table out",
+                    tables.join(", ")
+                ),
+            });
         }
     }
 
