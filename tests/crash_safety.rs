@@ -2,6 +2,7 @@
 //! large export: the destination is either absent or a complete export with
 //! the new user, and the only leftover is a temporary file whose name says it
 //! is bascrypt's and whose process is dead, which the next write removes.
+//! SIGINT, SIGTERM and SIGHUP leave not even that.
 
 mod common;
 
@@ -123,6 +124,39 @@ fn sigkill_never_leaves_a_broken_export() {
         );
     }
     eprintln!("{absent} absent, {complete} complete");
+
+    // Ctrl-C, SIGTERM and SIGHUP can be caught: the run deletes its own
+    // temporary file before it dies of the signal.
+    for (i, signal) in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP]
+        .into_iter()
+        .enumerate()
+    {
+        let dest = out_dir.join(format!("interrupted-{i}.zip"));
+        let mut child = add_user(&input, &dest).spawn().unwrap();
+        let pid = child.id();
+        // Late in the run, when the temporary file is being filled.
+        std::thread::sleep(duration.mul_f64(0.6 + 0.1 * i as f64));
+        // SAFETY: pid is our child, not yet waited for.
+        unsafe {
+            libc::kill(pid as libc::pid_t, signal);
+        }
+        let status = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        if dest.exists() {
+            assert_complete(&dest);
+        } else {
+            assert_eq!(status.signal(), Some(signal), "{status:?}");
+        }
+        let own: Vec<String> = temp_files(&out_dir)
+            .into_iter()
+            .filter(|n| n.contains(&format!(".{pid}.")))
+            .collect();
+        assert_eq!(
+            own,
+            Vec::<String>::new(),
+            "signal {signal} left its temporary file"
+        );
+    }
 
     // The next write into the directory removes the dead runs' files.
     let last = add_user(&input, &out_dir.join("last.zip"))

@@ -138,6 +138,7 @@ pub struct OutputArgs {
 pub fn run() -> ExitCode {
     quit_quietly_on_closed_pipe();
     report_resource_failures_plainly();
+    remove_temp_file_when_interrupted();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -185,6 +186,28 @@ fn quit_quietly_on_closed_pipe() {
     // is a valid disposition for SIGPIPE.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Ctrl-C (or SIGTERM, SIGHUP) during a long write: delete the half-written
+/// temporary file, then die of the signal as usual. The no-echo prompt puts
+/// its own handler in front of this one while it waits.
+fn remove_temp_file_when_interrupted() {
+    extern "C" fn on_signal(signal: libc::c_int) {
+        bascrypt::convex::remove_temp_file_in_progress();
+        // SAFETY: signal and raise are async-signal-safe.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+    }
+    let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: called at start-up before any thread; the handler only
+        // calls async-signal-safe functions.
+        unsafe {
+            libc::signal(signal, handler);
+        }
     }
 }
 

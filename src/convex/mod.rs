@@ -61,7 +61,10 @@ pub use edit::{
 pub use error::SnapshotError;
 pub use id::{ConvexId, IdError, TableNumber};
 pub use jsonl::{Document, LineError};
-pub use output::{check_destination, remove_abandoned_temp_files, temp_file_prefix, TEMP_PREFIX};
+pub use output::{
+    check_destination, remove_abandoned_temp_files, remove_temp_file_in_progress, temp_file_prefix,
+    TEMP_PREFIX,
+};
 pub use snapshot::{
     Component, Limits, Row, Rows, Snapshot, Table, MAX_TABLES, MAX_TABLES_ENTRY_BYTES,
 };

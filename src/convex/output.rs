@@ -10,6 +10,7 @@
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::{Duration, SystemTime};
 
 use super::error::SnapshotError;
@@ -178,6 +179,56 @@ pub fn check_destination(
     Ok(())
 }
 
+/// The temporary file a write is filling, as a NUL-terminated path for
+/// [`remove_temp_file_in_progress`]; null when no write is under way.
+static TEMP_IN_PROGRESS: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Deletes the temporary file of the write under way, if any.
+///
+/// For a SIGINT/SIGTERM/SIGHUP handler, so that Ctrl-C during a long write
+/// leaves nothing behind (a SIGKILL cannot be caught: the next write into
+/// that folder removes what it leaves). Async-signal-safe: one atomic load
+/// and one `unlink`.
+pub fn remove_temp_file_in_progress() {
+    let path = TEMP_IN_PROGRESS.load(Ordering::SeqCst);
+    if !path.is_null() {
+        // SAFETY: a non-null pointer is a live CString owned by the
+        // registration below, which unpublishes it before freeing it.
+        unsafe {
+            libc::unlink(path);
+        }
+    }
+}
+
+/// Publishes the temporary file's path for [`remove_temp_file_in_progress`]
+/// while alive.
+struct TempRegistration;
+
+impl TempRegistration {
+    fn new(path: &Path) -> Self {
+        use std::os::unix::ffi::OsStrExt;
+        if let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) {
+            let old = TEMP_IN_PROGRESS.swap(c.into_raw(), Ordering::SeqCst);
+            free(old);
+        }
+        TempRegistration
+    }
+}
+
+impl Drop for TempRegistration {
+    fn drop(&mut self) {
+        free(TEMP_IN_PROGRESS.swap(std::ptr::null_mut(), Ordering::SeqCst));
+    }
+}
+
+fn free(path: *mut libc::c_char) {
+    if !path.is_null() {
+        // SAFETY: every published pointer came from CString::into_raw and is
+        // taken back exactly once, by whoever swapped it out.
+        drop(unsafe { std::ffi::CString::from_raw(path) });
+    }
+}
+
 /// Runs `write` on a fresh temporary file in `dest`'s directory (mode 0600),
 /// syncs it and renames it to `dest`. On any error the temporary file is
 /// removed and `dest` is untouched.
@@ -209,6 +260,9 @@ pub(crate) fn write_atomically<T>(
         fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o600))
             .map_err(io_at(temp.path()))?;
     }
+    // Unpublished only after the rename: a signal in between unlinks a name
+    // that no longer exists, which is harmless.
+    let _registration = TempRegistration::new(temp.path());
     let value = write(temp.as_file_mut())?;
     temp.as_file().sync_all().map_err(io_at(temp.path()))?;
     if force {
