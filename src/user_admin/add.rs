@@ -381,7 +381,8 @@ fn find_app_row(
 ///
 /// # Errors
 /// A number that no float holds exactly (beyond 2^53, or infinite): quote it
-/// to store it as a string.
+/// to store it as a string. A near miss of a literal (`True`, `NULL`, `[1,2`,
+/// `{`), which would otherwise be stored as a string nobody meant.
 ///
 /// ```
 /// use bascrypt::user_admin::field_value;
@@ -389,12 +390,23 @@ fn find_app_row(
 /// assert_eq!(field_value("3").unwrap().to_string(), "3.0");
 /// assert_eq!(field_value(r#"{"a":[1]}"#).unwrap().to_string(), r#"{"a":[1.0]}"#);
 /// assert_eq!(field_value("ACTIVE").unwrap(), serde_json::json!("ACTIVE"));
+/// assert!(field_value("True").is_err()); // true, or "True" for the text
+/// assert!(field_value("[1,2").is_err());
 /// assert_eq!(field_value("\"3\"").unwrap(), serde_json::json!("3"));
 /// assert!(field_value("9007199254740993").is_err());
 /// ```
 pub fn field_value(text: &str) -> Result<Value, String> {
     match serde_json::from_str::<Value>(text) {
         Ok(v) => floats_everywhere(v),
+        // Near misses of a literal would silently become strings (and
+        // "True" is truthy in JavaScript): say so instead.
+        Err(e) if text.trim_start().starts_with(['{', '[', '"']) => Err(format!(
+            "{text} starts like JSON but is not valid JSON ({e}); fix it, or to store it as text write it as a JSON string"
+        )),
+        Err(_) if ["true", "false", "null"].iter().any(|w| text.eq_ignore_ascii_case(w)) => Err(format!(
+            "{text} is not a JSON literal (true, false and null are lowercase); write {}, or \"{text}\" for the text",
+            text.to_lowercase()
+        )),
         Err(_) => Ok(Value::String(text.to_owned())),
     }
 }
