@@ -1061,3 +1061,56 @@ fn a_full_standard_output_is_an_error_not_a_panic() {
         "{err}"
     );
 }
+
+/// A named pipe as the export would block the open forever, and a
+/// directory is an unpacked export: both are refused at once, with what to do.
+#[test]
+fn a_pipe_or_a_directory_as_the_export_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("export.zip");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let cases = [
+        (
+            fifo.to_str().unwrap(),
+            "this is a pipe, socket or device, not a file",
+        ),
+        (
+            dir.path().to_str().unwrap(),
+            "this is a directory (to zip an unpacked export, use `bascrypt snapshot pack`)",
+        ),
+    ];
+    for (path, expected) in cases {
+        for args in [vec!["snapshot", "users", path], vec!["doctor", path]] {
+            // Polled, so that a regression fails here instead of hanging CI.
+            let mut child = std::process::Command::new(common::BIN)
+                .args(&args)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let started = Instant::now();
+            let status = loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break status;
+                }
+                if started.elapsed() > Duration::from_secs(10) {
+                    let _ = child.kill();
+                    panic!("{args:?} still waits after 10 s");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            assert_eq!(status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains(expected), "{args:?}: {err}");
+        }
+    }
+}

@@ -220,6 +220,20 @@ impl Snapshot {
             path: path.to_owned(),
             source,
         };
+        // Opening a named pipe would block until something writes to it, and
+        // a ZIP must be seekable anyway (its directory is at the end).
+        let kind = std::fs::metadata(path).map_err(io_err)?.file_type();
+        if !kind.is_file() {
+            let what = if kind.is_dir() {
+                "a directory (to zip an unpacked export, use `bascrypt snapshot pack`)"
+            } else {
+                "a pipe, socket or device, not a file (a ZIP is read from its end, so it must be a file on disk: save it first)"
+            };
+            return Err(io_err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("this is {what}"),
+            )));
+        }
         let mut file = File::open(path).map_err(io_err)?;
         // Counted before the ZIP reader builds its index, so a huge directory
         // fails early, and compared after, because that index silently keeps
