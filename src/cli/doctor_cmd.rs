@@ -88,6 +88,9 @@ pub fn run(a: DoctorArgs) -> Result<u8> {
         snapshot_name: a.snapshot.display().to_string(),
     };
     match &a.email {
+        Some(email) if email.trim().is_empty() => {
+            bail!("--email is empty: give the address the person types at sign-in")
+        }
         Some(email) => one_email(&a, &mut snapshot, email, &options),
         None => whole_export(&a, &mut snapshot, &options),
     }

@@ -374,6 +374,16 @@ fn destination<'a>(w: &'a WriteArgs, input: &Path) -> Result<(Option<&'a Path>, 
     Ok((dest, WriteOptions { force: w.force }))
 }
 
+impl NewPasswordArgs {
+    /// Flag combinations clap's `requires` lets through (a flattened bool).
+    fn check(&self) -> Result<()> {
+        if self.allow_foreign_hash && self.password_hash.is_none() {
+            bail!("--allow-foreign-hash only goes with --password-hash (a typed password is always hashed the Better Auth way)");
+        }
+        Ok(())
+    }
+}
+
 /// The value to store: a fresh hash of a password read securely, or a given value.
 fn new_stored_value(p: &NewPasswordArgs) -> Result<(String, Vec<String>)> {
     let mut notes = Vec::new();
@@ -431,6 +441,7 @@ fn parse_fields(items: &[String], flag: &str) -> Result<Vec<(String, Value)>> {
 }
 
 fn add_user(a: AddUserArgs) -> Result<u8> {
+    a.password.check()?;
     let (dest, options) = destination(&a.write, &a.common.snapshot)?;
     let snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let user_fields = parse_fields(&a.user_set, "--user-set")?;
@@ -460,6 +471,7 @@ fn add_user(a: AddUserArgs) -> Result<u8> {
 }
 
 fn set_password(a: SetPasswordArgs) -> Result<u8> {
+    a.password.check()?;
     let (dest, options) = destination(&a.write, &a.common.snapshot)?;
     let snapshot = open(&a.common.snapshot, &a.common.limits)?;
     let mut notes = Vec::new();
