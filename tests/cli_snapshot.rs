@@ -9,7 +9,7 @@ use std::process::Output;
 
 use bascrypt::convex::jsonl;
 use bascrypt::convex::ConvexId;
-use common::{bascrypt, entries, packed_sample};
+use common::{bascrypt, copy_dir, entries, packed_sample};
 use serde_json::Value;
 
 const ADMIN_HASH: &str = "00112233445566778899aabbccddeeff:73122e887cfc14f91396cdef78dfe4b9dec28d459037601c4904cedba5a637ab97b39b40c236df5d42881d0109ca8cf0f85e39dbaba2911c190915bd8f30fe85";
@@ -570,19 +570,6 @@ fn a_listing_stopped_by_a_bad_row_still_prints_one_json_object() {
         String::from_utf8_lossy(&o.stdout)
     );
     assert!(stderr(&o).contains("line 5"), "{}", stderr(&o));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Carol's app row is linked the older way: her component user's `userId`

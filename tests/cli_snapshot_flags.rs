@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bascrypt::convex::{ConvexId, TableNumber};
-use common::{bascrypt, entries, packed_sample, RawEntry};
+use common::{bascrypt, copy_dir, entries, packed_sample, RawEntry};
 use serde_json::{json, Value};
 
 /// `password123` (salt `00112233…`), Better Auth's parameters (shared doc known answer).
@@ -144,19 +144,6 @@ fn now_ms() -> f64 {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_millis() as f64
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn pack(dir: &Path, out: &Path) {
